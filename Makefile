@@ -1,0 +1,46 @@
+# Two commands matter: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test check lint venv services messages worker
+
+# Create the virtual environment with a Python >= 3.12 and install the pinned packages (again only when the
+# requirement files change).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+## run: install, migrate, load Hanoi's units and the demo data, then serve http://127.0.0.1:8000
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	scripts/serve.sh
+
+## test: the whole suite on PostgreSQL and Redis (started if down), then the smoke run on SQLite
+test: venv services
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	DATABASE_URL=sqlite:// $(PY) -m pytest -m smoke -p no:xdist -q
+
+## check: lint, formatting and migrations, as CI runs them
+check: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+services:
+	@scripts/services-up.sh
+
+## worker: a Celery worker with the beat scheduler, for a set-up with CELERY_BROKER_URL
+worker: venv
+	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO
+
+## messages: refresh the Vietnamese catalogue after changing translatable text
+messages: venv
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=var
+	$(PY) manage.py compilemessages -l vi --ignore=.venv

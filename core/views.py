@@ -1,0 +1,67 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from organizations.selectors import unit_counts_for
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    """The overview of the user's scope: what is in it, in figures."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unit_counts"] = unit_counts_for(self.request.user)
+        context["assignments"] = self.request.user.role_assignments.active().select_related("unit")
+        return context
+
+
+def _broker_ok() -> bool:
+    from config.celery_app import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("health check: broker unreachable")
+        return False
+
+
+def _worker_ok() -> bool:
+    from core.tasks import ping
+
+    try:
+        return ping.apply_async().get(timeout=5) == "pong"
+    except Exception:
+        logger.exception("health check: no worker answered")
+        return False
+
+
+@login_not_required
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: database and broker; `?worker=1` also waits for a worker to answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = True
+    except Exception:
+        logger.exception("health check: database unreachable")
+        checks["database"] = False
+    checks["broker"] = _broker_ok()
+    if request.GET.get("worker"):
+        checks["worker"] = _worker_ok()
+    healthy = all(checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)

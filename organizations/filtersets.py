@@ -1,0 +1,34 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.text import fold
+from organizations.choices import UnitKind
+from organizations.models import Unit
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
+    era = django_filters.ChoiceFilter(
+        label=_("Period"),
+        choices=[("current", _("Current units")), ("legacy", _("Abolished units"))],
+        method="filter_era",
+        empty_label=_("All periods"),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "era"]
+
+    def search(self, queryset, name, value):
+        words = fold(value).split()
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_era(self, queryset, name, value):
+        if value == "current":
+            return queryset.current()
+        if value == "legacy":
+            return queryset.filter(valid_to__isnull=False)
+        return queryset

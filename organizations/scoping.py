@@ -1,0 +1,123 @@
+"""The one access gate. A user sees and changes only records whose unit lies in the subtree of a unit where
+they hold a role granting the action (plus the units those replaced in a reorganisation).
+
+Every scoped model's queryset derives from ScopedQuerySet and names the path to its unit in `SCOPE_FIELD`;
+every view inherits ScopedViewMixin. A record outside scope is therefore never fetched: it is a 404, and no
+view has to remember to check a permission after loading an object.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, models
+from django.http import Http404
+
+from accounts.roles import Action
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    """The units a user may act on for one action. `everything` spares a huge IN list for city-wide roles."""
+
+    everything: bool
+    unit_ids: frozenset[int]
+
+    def contains(self, unit_id: int | None) -> bool:
+        return self.everything or unit_id in self.unit_ids
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self.unit_ids
+
+
+_NOTHING = UnitScope(everything=False, unit_ids=frozenset())
+_EVERYTHING = UnitScope(everything=True, unit_ids=frozenset())
+
+# Descendants through the tree and through succession edges (a new ward inherits the wards it replaced), in one
+# query. The recursive reference appears once, joined to the union of both edge kinds, which both PostgreSQL and
+# SQLite accept.
+_SUBTREE_SQL = """
+WITH RECURSIVE scope(id) AS (
+    SELECT id FROM organizations_unit WHERE id IN ({placeholders})
+    UNION
+    SELECT edge.child_id
+    FROM (
+        SELECT parent_id AS parent_id, id AS child_id FROM organizations_unit WHERE parent_id IS NOT NULL
+        UNION ALL
+        SELECT successor_id, predecessor_id FROM organizations_unitsuccession
+    ) AS edge
+    JOIN scope ON edge.parent_id = scope.id
+)
+SELECT id FROM scope
+"""
+
+
+def subtree_ids(root_ids: set[int]) -> frozenset[int]:
+    """Ids of the given units, everything below them, and every unit they succeeded (recursively)."""
+    if not root_ids:
+        return frozenset()
+    sql = _SUBTREE_SQL.format(placeholders=", ".join(["%s"] * len(root_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sorted(root_ids))
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def role_assignments(user) -> list:
+    """The user's active role assignments, fetched once per request (cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if "_role_assignments" not in user.__dict__:
+        user.__dict__["_role_assignments"] = list(user.role_assignments.active().select_related("unit"))
+    return user.__dict__["_role_assignments"]
+
+
+def unit_scope(user, action: str = Action.VIEW) -> UnitScope:
+    """The units where `user` may perform `action`. Cached per user object, i.e. per request."""
+    cache = user.__dict__.setdefault("_unit_scopes", {})
+    if action in cache:
+        return cache[action]
+    roots = [assignment.unit for assignment in role_assignments(user) if action in assignment.rights]
+    if not roots:
+        scope = _NOTHING
+    elif any(unit.parent_id is None for unit in roots):
+        scope = _EVERYTHING
+    else:
+        scope = UnitScope(everything=False, unit_ids=subtree_ids({unit.pk for unit in roots}))
+    cache[action] = scope
+    return scope
+
+
+def has_right(user, action: str, unit_id: int | None) -> bool:
+    """Whether `user` may perform `action` on a record of `unit_id`."""
+    return unit_scope(user, action).contains(unit_id)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every scoped model. The model names the lookup path to its unit in SCOPE_FIELD."""
+
+    def visible_to(self, user, action: str = Action.VIEW) -> "ScopedQuerySet":
+        scope = unit_scope(user, action)
+        if scope.everything:
+            return self
+        if not scope.unit_ids:
+            return self.none()
+        return self.filter(**{f"{self.model.SCOPE_FIELD}__in": scope.unit_ids})
+
+
+class ScopedViewMixin:
+    """Every view that shows or changes a scoped record inherits this, so its queryset is always restricted.
+
+    `scope_action` is the right the view needs: VIEW for lists and details, CHANGE for edits, and so on. A
+    record outside the user's scope for that action does not exist for the view (404).
+    """
+
+    scope_action: str = Action.VIEW
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user, self.scope_action)
+
+    def get_scoped_object(self, queryset: ScopedQuerySet, **lookup):
+        """Fetch a related record (e.g. the session of a visit) through the same gate."""
+        try:
+            return queryset.visible_to(self.request.user, self.scope_action).get(**lookup)
+        except queryset.model.DoesNotExist as exc:
+            raise Http404 from exc

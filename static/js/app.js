@@ -1,0 +1,15 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  const nav = document.getElementById("main-nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") === "true";
+      toggle.setAttribute("aria-expanded", String(!open));
+      nav.classList.toggle("main-nav--open", !open);
+    });
+  }
+  // Move focus to the error summary so screen-reader users hear what to fix.
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});

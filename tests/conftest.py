@@ -1,0 +1,64 @@
+"""Shared fixtures: a small unit tree with two wards side by side, and one user per role."""
+
+from datetime import date
+
+import pytest
+
+from accounts.roles import Role
+from organizations.choices import UnitKind
+from tests.factories import UnitFactory, merge_units, user_with_role
+
+
+@pytest.fixture
+def city(db):
+    return UnitFactory(name="Thành phố Thử Nghiệm", kind=UnitKind.CITY, division_type="thành phố", parent=None)
+
+
+@pytest.fixture
+def old_district(city):
+    return UnitFactory(
+        name="Quận Cũ", kind=UnitKind.DISTRICT, division_type="quận", parent=city, valid_to=date(2025, 6, 30)
+    )
+
+
+@pytest.fixture
+def old_ward(old_district):
+    """A ward abolished in 2025 and merged into `ward`."""
+    return UnitFactory(name="Phường Đã Sáp Nhập", parent=old_district, valid_to=date(2025, 6, 30))
+
+
+@pytest.fixture
+def ward(city, old_ward):
+    ward = UnitFactory(name="Phường Trong Phạm Vi", parent=city, valid_from=date(2025, 7, 1))
+    merge_units([old_ward], ward)
+    return ward
+
+
+@pytest.fixture
+def grassroots(ward):
+    return UnitFactory(name="Chi bộ Tổ dân phố số 1", kind=UnitKind.GRASSROOTS, division_type="", parent=ward, code="")
+
+
+@pytest.fixture
+def other_ward(city):
+    return UnitFactory(name="Phường Ngoài Phạm Vi", parent=city, valid_from=date(2025, 7, 1))
+
+
+@pytest.fixture
+def ward_official(ward):
+    return user_with_role(ward, Role.WARD_OFFICIAL)
+
+
+@pytest.fixture
+def other_ward_official(other_ward):
+    return user_with_role(other_ward, Role.WARD_OFFICIAL)
+
+
+@pytest.fixture
+def district_reviewer(ward):
+    return user_with_role(ward, Role.DISTRICT_REVIEWER, may_see_identity=True)
+
+
+@pytest.fixture
+def steering_member(city):
+    return user_with_role(city, Role.STEERING_MEMBER)

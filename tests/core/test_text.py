@@ -1,0 +1,15 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.text import fold
+
+
+def test_fold_strips_vietnamese_diacritics_and_case():
+    assert fold("Nguyễn Văn An") == "nguyen van an"
+    assert fold("ĐẶNG  Thị   Ánh\n") == "dang thi anh"
+    assert fold("Phường Đống Đa") == "phuong dong da"
+
+
+@given(st.text())
+def test_fold_is_idempotent(text):
+    assert fold(fold(text)) == fold(text)

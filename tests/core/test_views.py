@@ -1,0 +1,23 @@
+from django.urls import reverse
+
+from tests.factories import UnitFactory
+
+
+def test_home_counts_only_the_users_scope(client, ward, grassroots, old_ward, other_ward, ward_official):
+    UnitFactory(parent=other_ward, kind="grassroots", code="")
+    client.force_login(ward_official)
+    counts = client.get(reverse("core:home")).context["unit_counts"]
+    assert counts == {"communes": 1, "grassroots": 1, "cells": 0, "legacy": 1}
+
+
+def test_home_for_the_steering_committee_counts_the_whole_city(client, ward, other_ward, old_ward, steering_member):
+    client.force_login(steering_member)
+    counts = client.get(reverse("core:home")).context["unit_counts"]
+    assert counts["communes"] == 2
+    assert counts["legacy"] == 2  # the old district and the old ward
+
+
+def test_health_checks_the_database_without_login(client, db):
+    response = client.get(reverse("core:health"))
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] is True

@@ -1,0 +1,95 @@
+"""One test walks every URL of the project as a user of another unit.
+
+Views with a record in the URL must answer 404 (or 403) to the outsider and 200 to a user of the unit; pages
+without one must not show the other unit's records. New URLs are covered without editing this file: a URL
+keyword it cannot fill makes the test fail, with the name of the URL, until OBJECT_BUILDERS knows the model.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from organizations.models import Unit
+
+# URLs that carry no unit data: authentication, language, health, and the admin site (which has its own
+# permission system and is reserved for administrators).
+EXEMPT_NAMES = {
+    "set_language",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_change",
+    "accounts:password_change_done",
+    "core:health",
+}
+EXEMPT_NAMESPACES = {"admin"}
+
+# How to build, inside a unit, the record a URL keyword points at. Keys are model labels.
+OBJECT_BUILDERS = {
+    "organizations.unit": lambda unit: unit,
+}
+
+
+def iter_patterns(resolver: URLResolver, namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            yield from iter_patterns(entry, inner or "")
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def project_urls():
+    urls = []
+    for name, pattern in iter_patterns(get_resolver()):
+        if name in EXEMPT_NAMES or name.split(":")[0] in EXEMPT_NAMESPACES:
+            continue
+        urls.append((name, pattern))
+    return urls
+
+
+def model_label_for(name: str, pattern: URLPattern, keyword: str) -> str:
+    view_class = getattr(pattern.callback, "view_class", None)
+    if keyword == "pk":
+        model = getattr(view_class, "model", None) or getattr(getattr(view_class, "queryset", None), "model", None)
+        if model is None:
+            pytest.fail(f"{name}: cannot tell which model <pk> points at; give the view a `model`.")
+        return model._meta.label_lower
+    if keyword.endswith("_pk"):
+        model_name = keyword.removesuffix("_pk")
+        matches = [label for label in OBJECT_BUILDERS if label.split(".")[1] == model_name]
+        if len(matches) == 1:
+            return matches[0]
+    pytest.fail(f"{name}: no builder for URL keyword <{keyword}>; add the model to OBJECT_BUILDERS.")
+
+
+def test_the_walk_covers_the_project_urls():
+    names = {name for name, _pattern in project_urls()}
+    assert {"core:home", "organizations:unit_list", "organizations:unit_detail"} <= names
+
+
+@pytest.mark.parametrize(("name", "pattern"), project_urls(), ids=[name for name, _p in project_urls()])
+def test_every_url_hides_another_units_records(client, name, pattern, ward, ward_official, other_ward_official):
+    keywords = list(pattern.pattern.converters)
+    if not keywords:
+        url = reverse(name)
+        client.force_login(ward_official)
+        assert client.get(url).status_code == 200, f"{name} should open for a user of the unit"
+        client.force_login(other_ward_official)
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403, 404)
+        assert ward.name not in response.content.decode(), f"{name} shows another unit's records"
+        return
+
+    objects = {}
+    for keyword in keywords:
+        label = model_label_for(name, pattern, keyword)
+        objects[keyword] = OBJECT_BUILDERS[label](ward)
+    url = reverse(name, kwargs={k: obj.pk for k, obj in objects.items()})
+
+    client.force_login(ward_official)
+    insider = client.get(url)
+    assert insider.status_code in (200, 302, 405), f"{name}: a user of the unit gets {insider.status_code}"
+
+    client.force_login(other_ward_official)
+    assert client.get(url).status_code in (403, 404, 405), f"{name}: GET by an outsider is not refused"
+    assert client.post(url, {}).status_code in (403, 404, 405), f"{name}: POST by an outsider is not refused"
+    assert Unit.objects.filter(pk=ward.pk).exists()
