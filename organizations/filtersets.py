@@ -1,3 +1,4 @@
+from django import forms
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,9 @@ from organizations.models import Unit
 
 class UnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=UnitKind.choices, widget=forms.CheckboxSelectMultiple
+    )
     era = django_filters.ChoiceFilter(
         label=_("Period"),
         choices=[("current", _("Current units")), ("legacy", _("Abolished units"))],

@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/field.html")
-def field(bound_field, hint: str = ""):
+def field(bound_field, hint: str = "", show_optional: bool = True):
     """A label above the input, a hint, and the error next to the field (GOV.UK pattern)."""
     widget = bound_field.field.widget
     describedby = []
@@ -25,6 +25,7 @@ def field(bound_field, hint: str = ""):
         "field": bound_field,
         "widget_html": bound_field.as_widget(attrs=attrs),
         "help_text": help_text,
+        "show_optional": show_optional,
         "is_checkbox": isinstance(widget, forms.CheckboxInput),
         "is_multi": isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)),
     }
