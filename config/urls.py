@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("org/", include("organizations.urls")),
+    path("reception/", include("citizens.urls")),
+    path("cases/", include("cases.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

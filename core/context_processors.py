@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # The main navigation: one entry per journey, in the order officials work through them.
 NAVIGATION = [
     ("core:home", _("Overview")),
+    ("citizens:session_list", _("Citizen reception")),
     ("organizations:unit_list", _("Units")),
 ]
 

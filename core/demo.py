@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from citizens.demo import ensure_reception_demo
 from organizations.demo import ensure_demo_organizations
 from organizations.models import Unit
 
@@ -73,4 +74,7 @@ def load_demo() -> list[DemoAccount]:
             role=account.role,
             defaults={"may_see_identity": account.may_see_identity},
         )
+    for seed, key in enumerate(DEMO_WARD_CODES, start=1):
+        official = User.objects.get(username=f"canbo.{key}")
+        ensure_reception_demo(units[key], official, seed=seed)
     return DEMO_ACCOUNTS

@@ -1,5 +1,6 @@
 """Generic views every app builds on, so pages behave alike: scoped, filtered, paginated."""
 
+from django.core.exceptions import ValidationError
 from django_filters.views import FilterView
 
 from organizations.scoping import ScopedViewMixin
@@ -14,3 +15,12 @@ class ScopedFilterView(ScopedViewMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["filterset"] = self.filterset
         return context
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's validation errors next to the fields they concern, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

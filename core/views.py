@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from citizens.selectors import reception_month_summary
 from organizations.selectors import unit_counts_for
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["unit_counts"] = unit_counts_for(self.request.user)
+        context["month"] = timezone.localdate()
+        context["reception"] = reception_month_summary(user=self.request.user, month=context["month"])
         context["assignments"] = self.request.user.role_assignments.active().select_related("unit")
         return context
 

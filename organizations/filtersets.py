@@ -1,5 +1,5 @@
-from django import forms
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold

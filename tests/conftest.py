@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from accounts.roles import Role
 from organizations.choices import UnitKind
@@ -62,3 +63,10 @@ def district_reviewer(ward):
 @pytest.fixture
 def steering_member(city):
     return user_with_role(city, Role.STEERING_MEMBER)
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """Each test starts in the default language, whatever an earlier request in the same process switched to."""
+    with translation.override("vi"):
+        yield

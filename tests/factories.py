@@ -1,8 +1,9 @@
 """factory_boy factories. Every record is built inside the unit it is given; nothing spans two units by accident."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
@@ -54,3 +55,60 @@ def merge_units(predecessors: list[Unit], successor: Unit, on: date = date(2025,
     for predecessor in predecessors:
         UnitSuccession.objects.create(reorganisation=reorganisation, predecessor=predecessor, successor=successor)
     return reorganisation
+
+
+def field(code: str = "dat-dai"):
+    from cases.models import CaseField
+
+    return CaseField.objects.get(code=code)
+
+
+class CitizenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "citizens.Citizen"
+
+    full_name = "Nguyễn Văn An"
+    national_id = factory.Sequence(lambda n: f"001090{n:06d}")
+    address = "Số 5 phố Đội Cấn"
+
+
+class ReceptionSessionFactory(factory.django.DjangoModelFactory):
+    """A held session; pass `unit` (and `created_by`) explicitly."""
+
+    class Meta:
+        model = "citizens.ReceptionSession"
+
+    number = factory.Sequence(lambda n: f"{n + 1}/2026")
+    kind = "regular"
+    status = "held"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+    place = "Trụ sở tiếp công dân"
+    host_name = "Cán bộ tiếp dân"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A visit in `session`, by a citizen of the session's unit."""
+
+    class Meta:
+        model = "citizens.Visit"
+
+    citizen = factory.LazyAttribute(lambda o: CitizenFactory(unit=o.session.unit))
+    people_count = 1
+    content = "Đề nghị cấp giấy chứng nhận quyền sử dụng đất"
+    field = factory.LazyFunction(field)
+    outcome = "guided"
+    created_by = factory.LazyAttribute(lambda o: o.session.created_by)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Case"
+
+    number = factory.Sequence(lambda n: f"{n + 1}/2026")
+    kind = "complaint"
+    field = factory.LazyFunction(field)
+    channel = "post"
+    received_on = date(2026, 3, 2)
+    summary = "Khiếu nại quyết định thu hồi đất"
+    created_by = factory.SubFactory(UserFactory)

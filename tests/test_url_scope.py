@@ -8,7 +8,9 @@ keyword it cannot fill makes the test fail, with the name of the URL, until OBJE
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from citizens.models import Dialogue
 from organizations.models import Unit
+from tests.factories import CaseFactory, CitizenFactory, ReceptionSessionFactory, VisitFactory, user_with_role
 
 # URLs that carry no unit data: authentication, language, health, and the admin site (which has its own
 # permission system and is reserved for administrators).
@@ -22,10 +24,27 @@ EXEMPT_NAMES = {
 }
 EXEMPT_NAMESPACES = {"admin"}
 
+
+def _session(unit):
+    return ReceptionSessionFactory(unit=unit, created_by=user_with_role(unit))
+
+
+def _dialogue(unit):
+    session = ReceptionSessionFactory(unit=unit, kind="dialogue", created_by=user_with_role(unit))
+    return Dialogue.objects.create(session=session)
+
+
 # How to build, inside a unit, the record a URL keyword points at. Keys are model labels.
 OBJECT_BUILDERS = {
     "organizations.unit": lambda unit: unit,
+    "citizens.receptionsession": _session,
+    "citizens.visit": lambda unit: VisitFactory(session=_session(unit)),
+    "citizens.citizen": lambda unit: CitizenFactory(unit=unit),
+    "citizens.dialogue": _dialogue,
+    "cases.case": lambda unit: CaseFactory(unit=unit),
 }
+# URL keywords named after their role rather than their model.
+KEYWORD_MODELS = {"session_pk": "citizens.receptionsession"}
 
 
 def iter_patterns(resolver: URLResolver, namespace: str = ""):
@@ -53,6 +72,8 @@ def model_label_for(name: str, pattern: URLPattern, keyword: str) -> str:
         if model is None:
             pytest.fail(f"{name}: cannot tell which model <pk> points at; give the view a `model`.")
         return model._meta.label_lower
+    if keyword in KEYWORD_MODELS:
+        return KEYWORD_MODELS[keyword]
     if keyword.endswith("_pk"):
         model_name = keyword.removesuffix("_pk")
         matches = [label for label in OBJECT_BUILDERS if label.split(".")[1] == model_name]
@@ -70,13 +91,17 @@ def test_the_walk_covers_the_project_urls():
 def test_every_url_hides_another_units_records(client, name, pattern, ward, ward_official, other_ward_official):
     keywords = list(pattern.pattern.converters)
     if not keywords:
+        inside = {label: build(ward) for label, build in OBJECT_BUILDERS.items()}
         url = reverse(name)
         client.force_login(ward_official)
-        assert client.get(url).status_code == 200, f"{name} should open for a user of the unit"
+        insider = client.get(url)
+        assert insider.status_code == 200, f"{name} should open for a user of the unit"
         client.force_login(other_ward_official)
         response = client.get(url)
         assert response.status_code in (200, 302, 403, 404)
         assert ward.name not in response.content.decode(), f"{name} shows another unit's records"
+        listed = set((response.context or {}).get("object_list", []) or [])
+        assert not listed & set(inside.values()), f"{name} lists another unit's records"
         return
 
     objects = {}

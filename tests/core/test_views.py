@@ -21,3 +21,15 @@ def test_health_checks_the_database_without_login(client, db):
     response = client.get(reverse("core:health"))
     assert response.status_code == 200
     assert response.json()["checks"]["database"] is True
+
+
+def test_home_counts_this_months_reception_in_scope(client, ward, other_ward, ward_official):
+    from tests.factories import ReceptionSessionFactory, VisitFactory
+
+    VisitFactory(
+        session=ReceptionSessionFactory(unit=ward, created_by=ward_official), people_count=6, is_mass_delegation=True
+    )
+    VisitFactory(session=ReceptionSessionFactory(unit=other_ward, created_by=ward_official), people_count=2)
+    client.force_login(ward_official)
+    reception = client.get(reverse("core:home")).context["reception"]
+    assert (reception["sessions"], reception["visits"], reception["people"], reception["delegations"]) == (1, 1, 6, 1)

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
+from citizens.models import ReceptionSession
 from core.demo import DEMO_ACCOUNTS, load_demo
 from organizations.units_loader import load_hanoi_units
 
@@ -17,17 +19,25 @@ def demo(db):
 
 @pytest.mark.parametrize("username", [account.username for account in DEMO_ACCOUNTS])
 def test_demo_accounts_open_the_key_pages(client, demo, username):
-    from accounts.models import User
-
-    client.force_login(User.objects.get(username=username))
-    for url in [reverse("core:home"), reverse("organizations:unit_list")]:
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    urls = [
+        reverse("core:home"),
+        reverse("organizations:unit_list"),
+        reverse("citizens:session_list"),
+        reverse("citizens:schedule"),
+        reverse("citizens:citizen_list"),
+        reverse("citizens:duty_compliance"),
+    ]
+    session = ReceptionSession.objects.visible_to(user).filter(visits__isnull=False).first()
+    if session:
+        urls.append(session.get_absolute_url())
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
 
 
 def test_ward_official_sees_only_their_ward_and_steering_member_the_city(client, demo):
-    from accounts.models import User
-
     client.force_login(User.objects.get(username="canbo.badinh"))
     ward_view = client.get(reverse("organizations:unit_list"), {"kind": "commune", "era": "current"})
     assert [u.name for u in ward_view.context["object_list"]] == ["Phường Ba Đình"]
