@@ -1,6 +1,7 @@
 """Writes of the reception register. Each is one transaction that validates before saving and leaves a
 history entry (who, when, old → new)."""
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action
 from cases.models import Case
 from cases.services import case_open_from_visit
-from citizens.choices import SessionKind, SessionStatus, VisitOutcome
+from citizens.choices import SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.models import NumberSequence
 from core.services import require_right, save_with_history
@@ -24,8 +25,18 @@ def _apply(instance, fields: dict[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+# Law 136/2025/QH15 allows citizen reception online from this date.
+ONLINE_RECEPTION_FROM = date(2026, 7, 1)
+
+
 def _validate_session(session: ReceptionSession) -> None:
     errors = {}
+    if (
+        session.mode == SessionMode.ONLINE
+        and session.starts_at
+        and timezone.localdate(session.starts_at) < ONLINE_RECEPTION_FROM
+    ):
+        errors["mode"] = _("Online reception is allowed only from 01/07/2026 (Law 136/2025/QH15).")
     if session.status == SessionStatus.HELD and session.starts_at and session.starts_at > timezone.now():
         errors["starts_at"] = _("A session that has been held cannot be dated in the future.")
     if session.head_in_person and not session.head_position:

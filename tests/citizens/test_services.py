@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -212,3 +212,37 @@ def test_a_dialogue_is_closed_with_minutes_and_attendees(ward, ward_official):
     assert dialogue.session.minutes == "Biên bản đối thoại"
     with pytest.raises(ValidationError):
         services.dialogue_update(user=ward_official, dialogue=dialogue, result="sửa sau khi đóng")
+
+
+def test_online_reception_is_refused_before_law_136_takes_effect(ward, ward_official):
+    tz = timezone.get_current_timezone()
+    with pytest.raises(ValidationError) as error:
+        services.session_create(
+            user=ward_official,
+            unit=ward,
+            kind="regular",
+            mode="online",
+            status="held",
+            starts_at=datetime(2026, 6, 30, 9, tzinfo=tz),
+            place="Trực tuyến",
+            host_name="Cán bộ",
+        )
+    assert "mode" in error.value.error_dict
+    session = services.session_create(
+        user=ward_official,
+        unit=ward,
+        kind="regular",
+        mode="online",
+        status="held",
+        starts_at=datetime(2026, 7, 1, 9, tzinfo=tz),
+        place="Trực tuyến",
+        host_name="Cán bộ",
+    )
+    assert session.mode == "online"
+
+
+def test_voiding_a_visit_removes_it_from_the_totals_but_keeps_it(session, ward_official):
+    visit = services.visit_record(user=ward_official, session=session, new_citizen=NEW_CITIZEN, **visit_fields())
+    services.visit_void(user=ward_official, visit=visit, reason="Nhập nhầm buổi tiếp")
+    assert visit_totals(session.visits.all())["visits"] == 0
+    assert Visit.objects.filter(pk=visit.pk, is_void=True).exists()
