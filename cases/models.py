@@ -5,7 +5,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.choices import CaseKind, CaseStatus, Channel
+from cases.choices import (
+    ArchiveReason,
+    Attempt,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    Complexity,
+    DayKind,
+    DeadlineStep,
+    Designation,
+    EventKind,
+    LetterContent,
+    LetterDisposition,
+    Outcome,
+)
 from core.text import fold
 from organizations.scoping import ScopedQuerySet
 
@@ -31,14 +45,16 @@ class CaseField(models.Model):
 
 
 class CaseQuerySet(ScopedQuerySet):
-    pass
+    def active(self) -> "CaseQuerySet":
+        """Cases that count: not voided and not merged into another as a duplicate."""
+        return self.filter(is_void=False, merged_into__isnull=True)
 
 
 class Case(models.Model):
     """A case (vụ việc): one matter brought by one or more people, handled by one unit until it is closed.
 
-    Letters, cases, visits and people are four different counts; a case may come from a reception visit
-    (`source_visit`), by post, by transfer or online.
+    Letters, cases, visits and people are four different counts. A case is opened from a letter (which may
+    itself come from a reception visit); later letters on the same matter attach to it.
     """
 
     SCOPE_FIELD = "unit"
@@ -63,6 +79,8 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("complainant / denouncer"),
     )
+    other_complainants = models.TextField(_("other complainants / denouncers"), blank=True)
+    respondent = models.CharField(_("person or body complained about"), max_length=300, blank=True)
     source_visit = models.OneToOneField(
         "citizens.Visit",
         on_delete=models.PROTECT,
@@ -71,20 +89,77 @@ class Case(models.Model):
         related_name="opened_case",
         verbose_name=_("opened at visit"),
     )
+    attempt = models.CharField(
+        _("first or second time"), max_length=8, choices=Attempt.choices[1:], default=Attempt.FIRST
+    )
+    previous_case = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_cases",
+        verbose_name=_("first-time case"),
+    )
+    complexity = models.CharField(_("complexity"), max_length=16, choices=Complexity.choices, default=Complexity.NORMAL)
+    is_remote_area = models.BooleanField(
+        _("remote, difficult area"), default=False, help_text=_("Gives the longer statutory periods.")
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_cases",
+        verbose_name=_("handler"),
+    )
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    money_returned = models.DecimalField(
+        _("money returned (VND)"), max_digits=18, decimal_places=0, null=True, blank=True
+    )
+    land_returned = models.DecimalField(_("land returned (m²)"), max_digits=12, decimal_places=1, null=True, blank=True)
+    people_disciplined = models.PositiveIntegerField(_("people disciplined"), null=True, blank=True)
+    result_notes = models.TextField(_("results"), blank=True)
+    # Designated flags (over-level, hot spot, focus list) are CaseDesignation rows with their reasons;
+    # these booleans mirror the active ones so lists can filter on them with an index.
+    is_over_level = models.BooleanField(_("over-level"), default=False, editable=False)
+    is_hot_spot = models.BooleanField(_("hot spot"), default=False, editable=False)
+    is_focus = models.BooleanField(_("focus list"), default=False, editable=False)
+    due_on = models.DateField(_("current due date"), null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("merged into"),
+    )
+    is_void = models.BooleanField(_("voided"), default=False)
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    # Folded, diacritic-free text for search: `search_text` holds what anyone in scope may search (number,
+    # summary, respondent); `identity_text` the complainants' names, searchable only where identities may be seen.
     search_text = models.TextField(editable=False, default="")
+    identity_text = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "identity_text"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["unit", "-received_on"], name="case_unit_received_idx"),
+            models.Index(fields=["status", "due_on"], name="case_status_due_idx"),
+            models.Index(fields=["-received_on", "-id"], name="case_received_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "number"],
@@ -99,11 +174,375 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} · {self.get_kind_display()}"
+        return _("Case %(number)s") % {"number": self.number}
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(f"{self.number} {self.summary}")
+        self.search_text = fold(f"{self.number} {self.summary} {self.respondent}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_confidential(self) -> bool:
+        """A denouncer's identity is protected (Law on Denunciations 2018, Arts. 9, 47)."""
+        return self.kind == CaseKind.DENUNCIATION
+
+
+class LetterQuerySet(ScopedQuerySet):
+    def active(self) -> "LetterQuerySet":
+        return self.filter(is_void=False)
+
+
+class Letter(models.Model):
+    """A letter (đơn) received by a unit, classified by its content. A letter becomes a case, joins an
+    existing case, or is guided, transferred, urged or archived. Counted separately from cases."""
+
+    SCOPE_FIELD = "unit"
+
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="letters", verbose_name=_("receiving unit")
+    )
+    number = models.CharField(_("register number"), max_length=32)
+    received_on = models.DateField(_("received on"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    source_visit = models.ForeignKey(
+        "citizens.Visit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("received at visit"),
+    )
+    sender = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("sender"),
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    signers_count = models.PositiveIntegerField(
+        _("number of signers"), default=1, validators=[MinValueValidator(1, _("A letter has at least one signer."))]
+    )
+    transferred_from = models.CharField(_("transferred from"), max_length=300, blank=True)
+    title = models.CharField(_("title as written"), max_length=300, blank=True)
+    summary = models.TextField(_("content"))
+    content = models.CharField(_("classification by content"), max_length=16, choices=LetterContent.choices, blank=True)
+    field = models.ForeignKey(
+        CaseField, on_delete=models.PROTECT, null=True, blank=True, related_name="letters", verbose_name=_("field")
+    )
+    is_processable = models.BooleanField(_("processable"), null=True, blank=True)
+    missing_element = models.CharField(_("what makes it unprocessable"), max_length=300, blank=True)
+    within_competence = models.BooleanField(_("within the unit's competence"), null=True, blank=True)
+    disposition = models.CharField(_("handling"), max_length=16, choices=LetterDisposition.choices, blank=True)
+    disposed_on = models.DateField(_("handled on"), null=True, blank=True)
+    competent_body = models.CharField(_("competent body"), max_length=300, blank=True)
+    archive_reason = models.CharField(
+        _("reason for archiving"), max_length=20, choices=ArchiveReason.choices, blank=True
+    )
+    retain_until = models.DateField(_("keep until"), null=True, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="letters", verbose_name=_("case")
+    )
+    is_void = models.BooleanField(_("voided"), default=False)
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["unit", "-received_on"], name="letter_unit_received_idx")]
+        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="unique_letter_number_per_unit")]
+
+    def __str__(self) -> str:
+        return _("Letter %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.number} {self.title} {self.summary}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:letter_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.content in (LetterContent.DENUNCIATION, LetterContent.MULTIPLE)
+
+
+class DeadlineRule(models.Model):
+    """A statutory time limit, with its legal basis. Administrators edit these as the laws change (Law
+    136/2025/QH15 amends the laws on complaints, denunciations and citizen reception from 1 Jul 2026)."""
+
+    step = models.CharField(_("step"), max_length=24, choices=DeadlineStep.choices)
+    case_kind = models.CharField(_("case kind"), max_length=16, choices=CaseKind.choices, blank=True)
+    attempt = models.CharField(_("first or second time"), max_length=8, choices=Attempt.choices, blank=True)
+    complexity = models.CharField(_("complexity"), max_length=16, choices=Complexity.choices, blank=True)
+    remote_area = models.BooleanField(_("remote area"), null=True, blank=True, help_text=_("Empty: any."))
+    days = models.PositiveSmallIntegerField(_("days"))
+    day_kind = models.CharField(_("counted in"), max_length=8, choices=DayKind.choices)
+    max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=0)
+    extension_days = models.PositiveSmallIntegerField(_("days per extension"), default=0)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["step", "case_kind", "attempt", "complexity"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.days} {self.get_day_kind_display()} ({self.legal_basis})"
+
+
+class Holiday(models.Model):
+    """A day off (or a weekend day declared a working day) for working-day deadlines. Seeded from the
+    `holidays` package for 2024–2027; administrators add the Government's yearly announcements."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    is_working_day = models.BooleanField(
+        _("declared a working day"), default=False, help_text=_("Tick for a weekend day worked in exchange.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class CaseDeadline(models.Model):
+    """A deadline of one step of a case, with the rule and the date it was counted from: the case page
+    explains its due date from these rows."""
+
+    SCOPE_FIELD = "case__unit"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("case"))
+    step = models.CharField(_("step"), max_length=24, choices=DeadlineStep.choices)
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="+", verbose_name=_("rule"))
+    counted_from = models.DateField(_("counted from"))
+    due_on = models.DateField(_("due on"))
+    met_on = models.DateField(_("done on"), null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case deadline")
+        verbose_name_plural = _("case deadlines")
+        ordering = ["counted_from", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "step"], name="unique_case_deadline_step")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.due_on:%d/%m/%Y}"
+
+
+class DeadlineExtension(models.Model):
+    """A recorded decision extending a deadline: who, when, why, and the new due date."""
+
+    deadline = models.ForeignKey(
+        CaseDeadline, on_delete=models.PROTECT, related_name="extension_records", verbose_name=_("deadline")
+    )
+    decision_number = models.CharField(_("decision number"), max_length=100)
+    reason = models.TextField(_("reason"))
+    previous_due_on = models.DateField(_("previous due date"))
+    new_due_on = models.DateField(_("new due date"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    decided_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number}: {self.previous_due_on:%d/%m/%Y} → {self.new_due_on:%d/%m/%Y}"
+
+
+class CaseDesignation(models.Model):
+    """A committee's designation of a case as over-level, a hot spot or on the focus list, with its reason.
+    Lifting it keeps the row (who lifted it, when)."""
+
+    SCOPE_FIELD = "case__unit"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="designations", verbose_name=_("case"))
+    kind = models.CharField(_("flag"), max_length=16, choices=Designation.choices)
+    reason = models.TextField(_("reason"))
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("designated by")
+    )
+    designated_at = models.DateTimeField(_("designated at"), auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case designation")
+        verbose_name_plural = _("case designations")
+        ordering = ["designated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(lifted_at__isnull=True), name="one_active_designation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.case}"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: who did what, when, old → new."""
+
+    SCOPE_FIELD = "case__unit"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
+    kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=CaseStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.unit_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A document of a case or letter, stored outside the web root and served only through the scope gate.
+    Attachments of a denunciation may show the denouncer's handwriting: they are confidential too."""
+
+    SCOPE_FIELD = "unit"
+
+    class ScanStatus(models.TextChoices):
+        NOT_SCANNED = "not_scanned", _("Not scanned (no scanner configured)")
+        CLEAN = "clean", _("Clean")
+        INFECTED = "infected", _("Infected — blocked")
+        ERROR = "error", _("Scan failed")
+
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments", verbose_name=_("case")
+    )
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments", verbose_name=_("letter")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    scan_status = models.CharField(_("virus scan"), max_length=16, choices=ScanStatus.choices)
+    scan_detail = models.CharField(_("scan detail"), max_length=300, blank=True)
+    is_void = models.BooleanField(_("voided"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(letter__isnull=False),
+                name="attachment_belongs_somewhere",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:attachment_download", kwargs={"pk": self.pk})
+
+
+class SavedFilter(models.Model):
+    """A user's named filter of the case list (the query string of the list page)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("filter"), max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="unique_saved_filter_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExportJob(models.Model):
+    """An export of the filtered case list, run in a worker when large. The file is kept outside the web root
+    and served only to the user who asked for it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs")
+    format = models.CharField(_("format"), max_length=8, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    query = models.CharField(_("filter"), max_length=2000, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/", blank=True, max_length=300)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} · {self.created_at:%d/%m/%Y %H:%M}"

@@ -1,36 +1,464 @@
+"""Writes of letters and cases. Each is one transaction that checks the right, validates, saves, and writes
+the case's timeline event (and the model history) in the same transaction."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Action
-from cases.choices import CaseKind, Channel
-from cases.models import Case
+from cases.choices import (
+    ArchiveReason,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    DeadlineStep,
+    Designation,
+    EventKind,
+    LetterContent,
+    LetterDisposition,
+    Outcome,
+)
+from cases.deadlines import compute_due, find_rule, intake_step
+from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, DeadlineExtension, Letter
+from cases.workflow import MOVES
 from core.models import NumberSequence
 from core.services import require_right, save_with_history
+from core.text import fold
+from organizations.scoping import has_right
+
+# Archived letters are kept one year (Circular 05/2021/TT-TTCP).
+ARCHIVE_RETENTION = timedelta(days=365)
 
 
-def case_number(*, unit_id: int, year: int) -> str:
-    """The next number of the unit's case register for the year, e.g. "12/2026"."""
-    return f"{NumberSequence.next_value(unit_id=unit_id, register='case', year=year)}/{year}"
+def register_number(*, unit_id: int, register: str, year: int) -> str:
+    """The next number of one of the unit's registers for the year, e.g. "12/2026"."""
+    return f"{NumberSequence.next_value(unit_id=unit_id, register=register, year=year)}/{year}"
+
+
+def _event(case: Case, user, kind: str, note: str = "", from_status: str = "", to_status: str = "") -> None:
+    CaseEvent.objects.create(case=case, user=user, kind=kind, note=note, from_status=from_status, to_status=to_status)
+
+
+def _refresh_identity_text(case: Case) -> None:
+    names = [case.complainant.full_name, case.complainant.address] if case.complainant_id else []
+    case.identity_text = fold(" ".join([*names, case.other_complainants]))
+
+
+def _refresh_due_on(case: Case) -> None:
+    """The case's current due date is the earliest deadline not yet met."""
+    case.due_on = case.deadlines.filter(met_on__isnull=True).order_by("due_on").values_list("due_on", flat=True).first()
+
+
+def _start_deadline(case: Case, *, user, step: str, counted_from: date) -> CaseDeadline | None:
+    rule = find_rule(step=step, case=case, on=counted_from)
+    if rule is None:
+        return None
+    due_on = compute_due(rule=rule, counted_from=counted_from)
+    deadline, _created = CaseDeadline.objects.update_or_create(
+        case=case,
+        step=step,
+        defaults={"rule": rule, "counted_from": counted_from, "due_on": due_on, "met_on": None, "extensions": 0},
+    )
+    _event(
+        case,
+        user,
+        EventKind.DEADLINE,
+        _("{step}: due {due} ({days} {kind} from {start}; {basis})").format(
+            step=deadline.get_step_display(),
+            due=due_on.strftime("%d/%m/%Y"),
+            days=rule.days,
+            kind=rule.get_day_kind_display(),
+            start=counted_from.strftime("%d/%m/%Y"),
+            basis=rule.legal_basis,
+        ),
+    )
+    return deadline
+
+
+def _meet_deadlines(case: Case, steps: list[str], on: date) -> None:
+    case.deadlines.filter(step__in=steps, met_on__isnull=True).update(met_on=on)
+
+
+# Letters -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_receive(*, user, unit, **fields: Any) -> Letter:
+    """Register a letter received by post, by transfer, online or at a reception visit."""
+    require_right(user, Action.CHANGE, unit.pk)
+    letter = Letter(unit=unit, created_by=user)
+    for name, value in fields.items():
+        setattr(letter, name, value)
+    if not letter.sender_id and not letter.is_anonymous:
+        raise ValidationError({"sender": _("Choose the sender, or mark the letter anonymous.")})
+    letter.number = register_number(unit_id=unit.pk, register="letter", year=letter.received_on.year)
+    save_with_history(letter, user=user)
+    return letter
+
+
+@transaction.atomic
+def letter_classify(
+    *,
+    user,
+    letter: Letter,
+    content: str,
+    field,
+    is_processable: bool,
+    missing_element: str = "",
+    within_competence: bool | None = None,
+) -> Letter:
+    """Classify by content, not title (Circular 05/2021/TT-TTCP): complaint, denunciation, recommendation,
+    feedback or several; processable or not (with what is missing); within competence or not."""
+    require_right(user, Action.CHANGE, letter.unit_id)
+    if not is_processable and not missing_element.strip():
+        raise ValidationError({"missing_element": _("Say what makes the letter unprocessable.")})
+    letter.content, letter.field, letter.is_processable = content, field, is_processable
+    letter.missing_element, letter.within_competence = missing_element.strip(), within_competence
+    save_with_history(letter, user=user)
+    return letter
+
+
+@transaction.atomic
+def letter_dispose(
+    *,
+    user,
+    letter: Letter,
+    disposition: str,
+    on: date,
+    competent_body: str = "",
+    archive_reason: str = "",
+    case: Case | None = None,
+    **case_fields: Any,
+) -> Letter:
+    """Decide what happens to a classified letter: open a case (or join an existing one), guide the sender,
+    transfer it, urge the competent body, or archive it (kept one year)."""
+    require_right(user, Action.CHANGE, letter.unit_id)
+    if letter.disposition:
+        raise ValidationError(_("This letter has already been handled."))
+    if not letter.content:
+        raise ValidationError(_("Classify the letter by its content first."))
+    errors = {}
+    if disposition in (LetterDisposition.TRANSFERRED, LetterDisposition.URGED, LetterDisposition.GUIDED) and not (
+        competent_body.strip()
+    ):
+        errors["competent_body"] = _("Name the competent body.")
+    if disposition == LetterDisposition.ARCHIVED and archive_reason not in ArchiveReason.values:
+        errors["archive_reason"] = _("Give the reason for archiving.")
+    if disposition == LetterDisposition.CASE:
+        if not letter.is_processable:
+            errors["disposition"] = _("An unprocessable letter cannot become a case; archive it or guide the sender.")
+        elif letter.is_anonymous and letter.content != LetterContent.DENUNCIATION:
+            errors["disposition"] = _(
+                "Anonymous letters are archived, except a denunciation with concrete, verifiable content."
+            )
+    if errors:
+        raise ValidationError(errors)
+    letter.disposition, letter.disposed_on, letter.competent_body = disposition, on, competent_body.strip()
+    if disposition == LetterDisposition.ARCHIVED:
+        letter.archive_reason = archive_reason
+        letter.retain_until = on + ARCHIVE_RETENTION
+    if disposition == LetterDisposition.CASE:
+        letter.case = case or case_open_from_letter(user=user, letter=letter, **case_fields)
+    save_with_history(letter, user=user)
+    return letter
+
+
+# Cases ---------------------------------------------------------------------------------------------------------
+
+
+def _new_case(*, user, unit_id: int, **fields: Any) -> Case:
+    require_right(user, Action.CHANGE, unit_id)
+    case = Case(unit_id=unit_id, created_by=user, **fields)
+    case.number = register_number(unit_id=unit_id, register="case", year=case.received_on.year)
+    _refresh_identity_text(case)
+    save_with_history(case, user=user)
+    _event(case, user, EventKind.CREATED, to_status=case.status)
+    _start_deadline(case, user=user, step=intake_step(case.kind), counted_from=case.received_on)
+    _refresh_due_on(case)
+    case.save(update_fields=["due_on"])
+    return case
+
+
+@transaction.atomic
+def case_open_from_letter(*, user, letter: Letter, **fields: Any) -> Case:
+    """Open a case from a letter; its kind follows the letter's content (several contents: the caller says)."""
+    kind = fields.pop("kind", None) or (letter.content if letter.content in CaseKind.values else CaseKind.COMPLAINT)
+    return _new_case(
+        user=user,
+        unit_id=letter.unit_id,
+        kind=kind,
+        field=letter.field,
+        channel=letter.channel,
+        received_on=letter.received_on,
+        summary=letter.summary,
+        people_count=letter.signers_count,
+        complainant=letter.sender,
+        source_visit=letter.source_visit
+        if letter.source_visit_id and not Case.objects.filter(source_visit=letter.source_visit_id).exists()
+        else None,
+        **fields,
+    )
 
 
 @transaction.atomic
 def case_open_from_visit(*, user, visit) -> Case:
-    """Open a case for the letter received at a reception visit, pre-filled from the visit."""
+    """A letter received at a reception visit: register the letter and open its case, pre-filled from the visit."""
     session = visit.session
-    require_right(user, Action.CHANGE, session.unit_id)
     received_on = timezone.localdate(session.starts_at)
-    case = Case(
+    letter = letter_receive(
+        user=user,
+        unit=session.unit,
+        received_on=received_on,
+        channel=Channel.RECEPTION,
+        source_visit=visit,
+        sender=visit.citizen,
+        signers_count=visit.people_count,
+        summary=visit.content,
+        content=visit.content_kind or LetterContent.FEEDBACK,
+        field=visit.field,
+        is_processable=True,
+        within_competence=True,
+    )
+    case = _new_case(
+        user=user,
         unit_id=session.unit_id,
-        number=case_number(unit_id=session.unit_id, year=received_on.year),
         kind=visit.content_kind or CaseKind.FEEDBACK,
-        field_id=visit.field_id,
+        field=visit.field,
         channel=Channel.RECEPTION,
         received_on=received_on,
         summary=visit.content,
         people_count=visit.people_count,
-        complainant_id=visit.citizen_id,
+        complainant=visit.citizen,
         source_visit=visit,
-        created_by=user,
     )
-    save_with_history(case, user=user)
+    letter.disposition, letter.disposed_on, letter.case = LetterDisposition.CASE, received_on, case
+    save_with_history(letter, user=user)
     return case
+
+
+@transaction.atomic
+def case_update(*, user, case: Case, **fields: Any) -> Case:
+    """Change a case's particulars. A change of kind before acceptance restarts the intake deadline."""
+    require_right(user, Action.CHANGE, case.unit_id)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    old_kind = case.kind
+    for name, value in fields.items():
+        setattr(case, name, value)
+    _refresh_identity_text(case)
+    save_with_history(case, user=user)
+    if case.kind != old_kind and case.status in (CaseStatus.RECEIVED, CaseStatus.CLASSIFIED):
+        case.deadlines.filter(met_on__isnull=True, step=intake_step(old_kind)).update(met_on=timezone.localdate())
+        _start_deadline(case, user=user, step=intake_step(case.kind), counted_from=case.received_on)
+        _refresh_due_on(case)
+        case.save(update_fields=["due_on"])
+    return case
+
+
+@transaction.atomic
+def case_transition(*, user, case: Case, move: str, on: date | None = None, note: str = "", outcome: str = "") -> Case:
+    """Move a case along its workflow. Each move has the statuses it starts from and the right it needs;
+    acceptance starts the resolution deadline, conclusion needs an outcome and meets it."""
+    step = MOVES.get(move)
+    if step is None:
+        raise ValidationError(_("Unknown action."))
+    if not has_right(user, step.right, case.unit_id):
+        raise PermissionDenied(_("You do not have the right to do this for this unit."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in step.sources:
+        raise ValidationError(
+            _("A case that is “{status}” cannot be moved this way.").format(status=case.get_status_display())
+        )
+    if case.merged_into_id or case.is_void:
+        raise ValidationError(_("This case is merged or voided; handle the case it was merged into."))
+    on = on or timezone.localdate()
+    if on < case.received_on or on > timezone.localdate():
+        raise ValidationError({"on": _("The date must be between the date of receipt and today.")})
+    if step.needs_note and not note.strip():
+        raise ValidationError({"note": _("Give the reason or the decision.")})
+    if move == "conclude" and outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the case.")})
+    old_status = case.status
+    case.status = step.target
+    if move == "accept":
+        case.accepted_on = on
+        _meet_deadlines(case, [intake_step(case.kind), DeadlineStep.LETTER_PROCESSING], on)
+        _start_deadline(case, user=user, step=DeadlineStep.RESOLVE, counted_from=on)
+    elif move in ("not_accept", "transfer", "archive"):
+        _meet_deadlines(case, [intake_step(case.kind), DeadlineStep.LETTER_PROCESSING], on)
+    elif move == "conclude":
+        case.concluded_on, case.outcome = on, outcome
+        _meet_deadlines(case, [DeadlineStep.RESOLVE], on)
+    elif move == "close":
+        case.closed_on = on
+        _meet_deadlines(case, list(DeadlineStep.values), on)
+    _refresh_due_on(case)
+    save_with_history(case, user=user)
+    _event(case, user, EventKind.TRANSITION, note=note.strip(), from_status=old_status, to_status=case.status)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, user, case: Case, handler) -> Case:
+    """Assign the handler: only someone who may change records of the case's unit."""
+    require_right(user, Action.CHANGE, case.unit_id)
+    if handler is not None and not has_right(handler, Action.CHANGE, case.unit_id):
+        raise ValidationError({"handler": _("This person cannot handle cases of this unit.")})
+    case.handler = handler
+    save_with_history(case, user=user)
+    _event(case, user, EventKind.ASSIGNED, note=str(handler) if handler else _("unassigned"))
+    return case
+
+
+@transaction.atomic
+def case_extend_deadline(*, user, case: Case, step: str, decision_number: str, reason: str) -> CaseDeadline:
+    """Extend a deadline by a recorded decision, only as often and by as much as the rule allows (e.g. a
+    complex denunciation once by 30 days, a very complex one twice)."""
+    require_right(user, Action.CHANGE, case.unit_id)
+    deadline = CaseDeadline.objects.select_for_update().select_related("rule").get(case=case, step=step)
+    errors = {}
+    if not decision_number.strip():
+        errors["decision_number"] = _("Enter the number of the extension decision.")
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    if errors:
+        raise ValidationError(errors)
+    if deadline.met_on:
+        raise ValidationError(_("This step is done; its deadline can no longer be extended."))
+    if deadline.extensions >= deadline.rule.max_extensions:
+        raise ValidationError(
+            _("The law allows {count} extension(s) for this case ({basis}); none is left.").format(
+                count=deadline.rule.max_extensions, basis=deadline.rule.legal_basis
+            )
+        )
+    previous = deadline.due_on
+    deadline.due_on = compute_due(rule=deadline.rule, counted_from=previous, days=deadline.rule.extension_days)
+    deadline.extensions += 1
+    deadline.save(update_fields=["due_on", "extensions"])
+    DeadlineExtension.objects.create(
+        deadline=deadline,
+        decision_number=decision_number.strip(),
+        reason=reason.strip(),
+        previous_due_on=previous,
+        new_due_on=deadline.due_on,
+        decided_by=user,
+    )
+    _refresh_due_on(case)
+    case.save(update_fields=["due_on"])
+    _event(
+        case,
+        user,
+        EventKind.EXTENDED,
+        note=_("{step}: {old} → {new}, decision {number}: {reason}").format(
+            step=deadline.get_step_display(),
+            old=previous.strftime("%d/%m/%Y"),
+            new=deadline.due_on.strftime("%d/%m/%Y"),
+            number=decision_number.strip(),
+            reason=reason.strip(),
+        ),
+    )
+    return deadline
+
+
+DESIGNATION_FIELDS = {
+    Designation.OVER_LEVEL: "is_over_level",
+    Designation.HOT_SPOT: "is_hot_spot",
+    Designation.FOCUS: "is_focus",
+}
+
+
+@transaction.atomic
+def case_designate(*, user, case: Case, kind: str, reason: str) -> CaseDesignation:
+    """Designate a case over-level, a hot spot or on the focus list, with the committee's reason. Only a role
+    that reviews (a supervising committee or the steering committee) may designate."""
+    require_right(user, Action.REVIEW, case.unit_id)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the designation.")})
+    if case.designations.filter(kind=kind, lifted_at__isnull=True).exists():
+        raise ValidationError(_("This case already carries that flag."))
+    designation = CaseDesignation.objects.create(case=case, kind=kind, reason=reason.strip(), designated_by=user)
+    setattr(case, DESIGNATION_FIELDS[kind], True)
+    save_with_history(case, user=user)
+    _event(case, user, EventKind.FLAGGED, note=f"{designation.get_kind_display()}: {designation.reason}")
+    return designation
+
+
+@transaction.atomic
+def case_lift_designation(*, user, designation: CaseDesignation) -> CaseDesignation:
+    case = designation.case
+    require_right(user, Action.REVIEW, case.unit_id)
+    designation.lifted_by, designation.lifted_at = user, timezone.now()
+    designation.save(update_fields=["lifted_by", "lifted_at"])
+    setattr(case, DESIGNATION_FIELDS[designation.kind], False)
+    save_with_history(case, user=user)
+    _event(case, user, EventKind.UNFLAGGED, note=designation.get_kind_display())
+    return designation
+
+
+@transaction.atomic
+def case_void(*, user, case: Case, reason: str) -> Case:
+    """Cases are never deleted; one entered by mistake is voided with a reason and kept."""
+    require_right(user, Action.CHANGE, case.unit_id)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for voiding.")})
+    case.is_void, case.void_reason = True, reason.strip()
+    save_with_history(case, user=user)
+    _event(case, user, EventKind.VOIDED, note=case.void_reason)
+    return case
+
+
+@transaction.atomic
+def case_merge(*, user, duplicate: Case, into: Case) -> Case:
+    """Merge a duplicate into the case that goes on; both stay, linked, and the merge can be undone."""
+    require_right(user, Action.CHANGE, duplicate.unit_id)
+    require_right(user, Action.CHANGE, into.unit_id)
+    if duplicate.pk == into.pk or into.merged_into_id:
+        raise ValidationError(_("Choose another case that is not itself merged."))
+    duplicate.merged_into = into
+    save_with_history(duplicate, user=user)
+    _event(duplicate, user, EventKind.MERGED, note=str(into))
+    _event(into, user, EventKind.MERGED, note=_("{case} merged into this case").format(case=duplicate))
+    return duplicate
+
+
+@transaction.atomic
+def case_unmerge(*, user, duplicate: Case) -> Case:
+    require_right(user, Action.CHANGE, duplicate.unit_id)
+    into = duplicate.merged_into
+    if into is None:
+        raise ValidationError(_("This case is not merged."))
+    duplicate.merged_into = None
+    save_with_history(duplicate, user=user)
+    _event(duplicate, user, EventKind.UNMERGED, note=str(into))
+    _event(into, user, EventKind.UNMERGED, note=str(duplicate))
+    return duplicate
+
+
+@transaction.atomic
+def case_open_second_time(*, user, case: Case, received_on: date, summary: str) -> Case:
+    """A second-time complaint (khiếu nại lần hai) opens a new case linked to the first one."""
+    if case.kind != CaseKind.COMPLAINT or case.status not in (
+        CaseStatus.CONCLUDED,
+        CaseStatus.IMPLEMENTED,
+        CaseStatus.CLOSED,
+    ):
+        raise ValidationError(_("Only a concluded first-time complaint can be complained about a second time."))
+    return _new_case(
+        user=user,
+        unit_id=case.unit_id,
+        kind=CaseKind.COMPLAINT,
+        attempt="second",
+        previous_case=case,
+        field=case.field,
+        channel=Channel.POST,
+        received_on=received_on,
+        summary=summary,
+        people_count=case.people_count,
+        complainant=case.complainant,
+        respondent=case.respondent,
+        complexity=case.complexity,
+        is_remote_area=case.is_remote_area,
+    )

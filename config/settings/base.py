@@ -160,3 +160,13 @@ LOGGING = {
 # Domain settings.
 # A delegation of this many people or more on one matter is "đoàn đông người".
 DELEGATION_THRESHOLD = env.int("DELEGATION_THRESHOLD", default=5)
+# A case open longer than this many days is prolonged (kéo dài), as is one with repeated letters.
+PROLONGED_AFTER_DAYS = env.int("PROLONGED_AFTER_DAYS", default=180)
+# Due-soon list and reminders: deadlines within this many days.
+DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=5)
+# Uploads: allowed extensions and the size limit.
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
+# ClamAV daemon (clamd) for virus scanning, e.g. "unix:///run/clamav/clamd.ctl" or "tcp://127.0.0.1:3310".
+CLAMAV_URL = env("CLAMAV_URL", default="")
+# Exports larger than this many rows run in a worker.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)

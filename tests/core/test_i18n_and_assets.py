@@ -19,8 +19,8 @@ def test_vietnamese_catalogue_has_no_untranslated_or_fuzzy_entry():
     problems = []
     for block in po_entries(CATALOGUE.read_text(encoding="utf-8")):
         msgid = re.search(r'^msgid "(.*)"', block, re.M).group(1)
-        if "#, fuzzy" in block or re.search(r'^msgstr(\[0\])? ""\n?$', block, re.M) and not re.search(
-            r'^msgstr(\[0\])? ""\n"', block, re.M
+        if "#, fuzzy" in block or (
+            re.search(r'^msgstr(\[0\])? ""\n?$', block, re.M) and not re.search(r'^msgstr(\[0\])? ""\n"', block, re.M)
         ):
             problems.append(msgid or block.splitlines()[-1])
     assert not problems, f"untranslated or fuzzy: {problems[:10]}"
@@ -34,5 +34,7 @@ def test_compiled_catalogue_matches_its_source(tmp_path):
 
 def test_templates_load_no_asset_from_another_host():
     pattern = re.compile(r"""<(script|link|img)[^>]+(src|href)=["'](https?:)?//""", re.I)
-    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html") if pattern.search(p.read_text())]
+    offenders = [
+        str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html") if pattern.search(p.read_text())
+    ]
     assert not offenders

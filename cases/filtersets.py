@@ -1,0 +1,143 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Action
+from cases.choices import CaseKind, CaseStatus, Channel, Complexity, LetterContent, LetterDisposition
+from cases.flags import flag_filter, with_letter_count
+from cases.models import Case, CaseField, Letter
+from citizens.filtersets import DATE_INPUT, scoped_units
+from core.text import fold
+from organizations.scoping import unit_scope
+
+FLAG_CHOICES = [
+    ("mass", _("Mass (many people)")),
+    ("backlogged", _("Backlogged")),
+    ("prolonged", _("Prolonged")),
+    ("over_level", _("Over-level")),
+    ("hot_spot", _("Hot spot")),
+    ("focus", _("Focus list")),
+]
+
+
+def scoped_handlers(request):
+    """Handlers to filter by: only people holding a role in the user's scope (names must not leak)."""
+    if request is None:
+        return User.objects.none()
+    scope = unit_scope(request.user, Action.VIEW)
+    users = User.objects.filter(role_assignments__is_active=True).distinct().order_by("full_name")
+    if scope.everything:
+        return users
+    return users.filter(role_assignments__unit__in=scope.unit_ids)
+
+
+def search_cases(queryset, value: str, user):
+    """Diacritic-insensitive search over number, summary and respondent, and over complainants' names except
+    where they are confidential (a denouncer's name is searchable only with the identity right)."""
+    identity_scope = unit_scope(user, Action.SEE_IDENTITY)
+    may_see = ~Q(kind=CaseKind.DENUNCIATION)
+    if identity_scope.everything:
+        may_see = Q()
+    elif identity_scope.unit_ids:
+        may_see |= Q(unit__in=identity_scope.unit_ids)
+    for word in fold(value).split():
+        queryset = queryset.filter(Q(search_text__contains=word) | (Q(identity_text__contains=word) & may_see))
+    return queryset
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search: number, content, names"), method="filter_search")
+    received_from = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", label=_("Received from"), widget=DATE_INPUT
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("Received to"), widget=DATE_INPUT
+    )
+    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Handling unit"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=CaseStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=CaseKind.choices, label=_("Kind of case"), widget=forms.CheckboxSelectMultiple
+    )
+    field = django_filters.ModelChoiceFilter(queryset=CaseField.objects.all(), label=_("Field"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"), empty_label=_("All"))
+    complexity = django_filters.ChoiceFilter(choices=Complexity.choices, label=_("Complexity"), empty_label=_("All"))
+    handler = django_filters.ModelChoiceFilter(queryset=scoped_handlers, label=_("Handler"))
+    flag = django_filters.MultipleChoiceFilter(
+        choices=FLAG_CHOICES, label=_("Flags"), method="filter_flags", widget=forms.CheckboxSelectMultiple
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Overdue")), ("false", _("Not overdue"))]),
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "q",
+            "received_from",
+            "received_to",
+            "unit",
+            "status",
+            "kind",
+            "field",
+            "channel",
+            "complexity",
+            "handler",
+            "flag",
+            "overdue",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return search_cases(queryset, value, self.request.user)
+
+    def filter_flags(self, queryset, name, values):
+        today = timezone.localdate()
+        if "prolonged" in values:
+            queryset = with_letter_count(queryset)
+        for value in values:
+            queryset = queryset.filter(flag_filter(value, today))
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        overdue = Q(due_on__lt=today)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class LetterFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    received_from = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", label=_("Received from"), widget=DATE_INPUT
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("Received to"), widget=DATE_INPUT
+    )
+    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Receiving unit"))
+    content = django_filters.ChoiceFilter(choices=LetterContent.choices, label=_("Content"), empty_label=_("All"))
+    disposition = django_filters.ChoiceFilter(
+        choices=[("none", _("Not handled yet")), *LetterDisposition.choices],
+        label=_("Handling"),
+        method="filter_disposition",
+        empty_label=_("All"),
+    )
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"), empty_label=_("All"))
+
+    class Meta:
+        model = Letter
+        fields = ["q", "received_from", "received_to", "unit", "content", "disposition", "channel"]
+
+    def filter_search(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_disposition(self, queryset, name, value):
+        return queryset.filter(disposition="" if value == "none" else value)
+
+
