@@ -58,17 +58,21 @@ class CaseFilterSet(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Handling unit"))
     status = django_filters.MultipleChoiceFilter(
-        choices=CaseStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+        distinct=False, choices=CaseStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
     )
     kind = django_filters.MultipleChoiceFilter(
-        choices=CaseKind.choices, label=_("Kind of case"), widget=forms.CheckboxSelectMultiple
+        distinct=False, choices=CaseKind.choices, label=_("Kind of case"), widget=forms.CheckboxSelectMultiple
     )
     field = django_filters.ModelChoiceFilter(queryset=CaseField.objects.all(), label=_("Field"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"), empty_label=_("All"))
     complexity = django_filters.ChoiceFilter(choices=Complexity.choices, label=_("Complexity"), empty_label=_("All"))
     handler = django_filters.ModelChoiceFilter(queryset=scoped_handlers, label=_("Handler"))
     flag = django_filters.MultipleChoiceFilter(
-        choices=FLAG_CHOICES, label=_("Flags"), method="filter_flags", widget=forms.CheckboxSelectMultiple
+        distinct=False,
+        choices=FLAG_CHOICES,
+        label=_("Flags"),
+        method="filter_flags",
+        widget=forms.CheckboxSelectMultiple,
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"),
@@ -139,5 +143,3 @@ class LetterFilterSet(django_filters.FilterSet):
 
     def filter_disposition(self, queryset, name, value):
         return queryset.filter(disposition="" if value == "none" else value)
-
-

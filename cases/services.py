@@ -1,7 +1,7 @@
 """Writes of letters and cases. Each is one transaction that checks the right, validates, saves, and writes
 the case's timeline event (and the model history) in the same transaction."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action
 from cases.choices import (
+    OPEN_STATUSES,
     ArchiveReason,
     CaseKind,
     CaseStatus,
@@ -30,8 +31,13 @@ from core.services import require_right, save_with_history
 from core.text import fold
 from organizations.scoping import has_right
 
-# Archived letters are kept one year (Circular 05/2021/TT-TTCP).
-ARCHIVE_RETENTION = timedelta(days=365)
+
+def one_year_after(day: date) -> date:
+    """Archived letters are kept one year (Circular 05/2021/TT-TTCP); 29 February rolls to 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def register_number(*, unit_id: int, register: str, year: int) -> str:
@@ -95,6 +101,8 @@ def letter_receive(*, user, unit, **fields: Any) -> Letter:
         setattr(letter, name, value)
     if not letter.sender_id and not letter.is_anonymous:
         raise ValidationError({"sender": _("Choose the sender, or mark the letter anonymous.")})
+    if letter.sender_id and not has_right(user, Action.CHANGE, letter.sender.unit_id):
+        raise ValidationError({"sender": _("This citizen is recorded by another unit.")})
     letter.number = register_number(unit_id=unit.pk, register="letter", year=letter.received_on.year)
     save_with_history(letter, user=user)
     return letter
@@ -114,6 +122,10 @@ def letter_classify(
     """Classify by content, not title (Circular 05/2021/TT-TTCP): complaint, denunciation, recommendation,
     feedback or several; processable or not (with what is missing); within competence or not."""
     require_right(user, Action.CHANGE, letter.unit_id)
+    if letter.disposition:
+        raise ValidationError(_("This letter has already been handled; its classification can no longer change."))
+    if field is None:
+        raise ValidationError({"field": _("Choose the field of the letter.")})
     if not is_processable and not missing_element.strip():
         raise ValidationError({"missing_element": _("Say what makes the letter unprocessable.")})
     letter.content, letter.field, letter.is_processable = content, field, is_processable
@@ -148,8 +160,16 @@ def letter_dispose(
         errors["competent_body"] = _("Name the competent body.")
     if disposition == LetterDisposition.ARCHIVED and archive_reason not in ArchiveReason.values:
         errors["archive_reason"] = _("Give the reason for archiving.")
+    if on < letter.received_on or on > timezone.localdate():
+        errors["on"] = _("The date must be between the date of receipt and today.")
     if disposition == LetterDisposition.CASE:
-        if not letter.is_processable:
+        if case is not None and (
+            case.unit_id != letter.unit_id or case.is_void or case.merged_into_id or case.status not in OPEN_STATUSES
+        ):
+            errors["case"] = _("Choose an open case of the same unit.")
+        if letter.within_competence is False:
+            errors["disposition"] = _("A letter outside the unit's competence is guided, transferred or urged.")
+        elif not letter.is_processable:
             errors["disposition"] = _("An unprocessable letter cannot become a case; archive it or guide the sender.")
         elif letter.is_anonymous and letter.content != LetterContent.DENUNCIATION:
             errors["disposition"] = _(
@@ -160,8 +180,10 @@ def letter_dispose(
     letter.disposition, letter.disposed_on, letter.competent_body = disposition, on, competent_body.strip()
     if disposition == LetterDisposition.ARCHIVED:
         letter.archive_reason = archive_reason
-        letter.retain_until = on + ARCHIVE_RETENTION
+        letter.retain_until = one_year_after(on)
     if disposition == LetterDisposition.CASE:
+        if case is not None:
+            _event(case, user, EventKind.NOTE, note=_("{letter} joined this case").format(letter=letter))
         letter.case = case or case_open_from_letter(user=user, letter=letter, **case_fields)
     save_with_history(letter, user=user)
     return letter
@@ -440,6 +462,7 @@ def case_unmerge(*, user, duplicate: Case) -> Case:
 @transaction.atomic
 def case_open_second_time(*, user, case: Case, received_on: date, summary: str) -> Case:
     """A second-time complaint (khiếu nại lần hai) opens a new case linked to the first one."""
+    case = Case.objects.get(pk=case.pk)
     if case.kind != CaseKind.COMPLAINT or case.status not in (
         CaseStatus.CONCLUDED,
         CaseStatus.IMPLEMENTED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_attachments, views_exports, views_letters
 
 app_name = "cases"
 
@@ -19,4 +19,26 @@ urlpatterns = [
     path("<int:pk>/void/", views.CaseVoidView.as_view(), name="case_void"),
     path("<int:pk>/second-time/", views.CaseSecondTimeView.as_view(), name="case_second_time"),
     path("designations/<int:pk>/lift/", views.DesignationLiftView.as_view(), name="designation_lift"),
+    path(
+        "<int:case_pk>/attachments/new/",
+        views_attachments.CaseAttachmentUploadView.as_view(),
+        name="attachment_upload_case",
+    ),
+    path(
+        "letters/<int:letter_pk>/attachments/new/",
+        views_attachments.LetterAttachmentUploadView.as_view(),
+        name="attachment_upload_letter",
+    ),
+    path("attachments/<int:pk>/", views_attachments.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("attachments/<int:pk>/void/", views_attachments.AttachmentVoidView.as_view(), name="attachment_void"),
+    path("letters/", views_letters.LetterListView.as_view(), name="letter_list"),
+    path("letters/new/", views_letters.LetterCreateView.as_view(), name="letter_create"),
+    path("letters/<int:pk>/", views_letters.LetterDetailView.as_view(), name="letter_detail"),
+    path("letters/<int:pk>/classify/", views_letters.LetterClassifyView.as_view(), name="letter_classify"),
+    path("letters/<int:pk>/dispose/", views_letters.LetterDisposeView.as_view(), name="letter_dispose"),
+    path("export/", views_exports.ExportCreateView.as_view(), name="export_create"),
+    path("exports/<int:pk>/", views_exports.ExportStatusView.as_view(), name="export_status"),
+    path("exports/<int:pk>/download/", views_exports.ExportDownloadView.as_view(), name="export_download"),
+    path("filters/save/", views_exports.SavedFilterCreateView.as_view(), name="saved_filter_create"),
+    path("filters/<int:pk>/delete/", views_exports.SavedFilterDeleteView.as_view(), name="saved_filter_delete"),
 ]

@@ -1,22 +1,259 @@
-from django.views.generic import DetailView
+from abc import ABC, abstractmethod
 
-from cases.choices import CaseKind
-from cases.models import Case
-from citizens.selectors import identity_visible, log_identity_views
-from organizations.scoping import ScopedViewMixin
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+
+from accounts.roles import Action
+from cases import selectors, services
+from cases.filtersets import CaseFilterSet
+from cases.forms import (
+    AssignForm,
+    CaseForm,
+    DesignateForm,
+    ExtendForm,
+    MergeForm,
+    SecondTimeForm,
+    TransitionForm,
+    VoidForm,
+)
+from cases.models import Case, CaseDesignation, SavedFilter
+from cases.workflow import MOVES, moves_from
+from core.generic import ScopedFilterView, add_service_errors
+from organizations.scoping import ScopedViewMixin, has_right
+
+
+class CaseListView(ScopedFilterView):
+    model = Case
+    queryset = selectors.case_list_queryset()
+    filterset_class = CaseFilterSet
+    template_name = "cases/case_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selectors.mask_identities(context["object_list"], self.request.user)
+        context["saved_filters"] = list(SavedFilter.objects.filter(user=self.request.user))
+        return context
+
+
+class DueSoonView(ScopedViewMixin, ListView):
+    """Cases whose current deadline falls within the next few days: a page of its own, not a search."""
+
+    model = Case
+    template_name = "cases/due_list.html"
+    paginate_by = 50
+    overdue = False
+
+    def get_queryset(self):
+        return selectors.due_queryset(user=self.request.user, overdue=self.overdue)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selectors.mask_identities(context["object_list"], self.request.user)
+        context["overdue"] = self.overdue
+        return context
+
+
+class OverdueView(DueSoonView):
+    overdue = True
 
 
 class CaseDetailView(ScopedViewMixin, DetailView):
     model = Case
-    queryset = Case.objects.select_related("unit", "field", "complainant", "source_visit__session", "created_by")
+    queryset = Case.objects.select_related(
+        "unit",
+        "field",
+        "complainant",
+        "handler",
+        "source_visit__session",
+        "created_by",
+        "merged_into",
+        "previous_case",
+    )
     template_name = "cases/case_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        case = self.object
-        confidential = case.kind == CaseKind.DENUNCIATION and case.complainant_id is not None
-        can_see = identity_visible(self.request.user, case.unit_id)
-        context["identity_masked"] = confidential and not can_see
-        if confidential and can_see:
-            log_identity_views(user=self.request.user, records=[case], unit_id=case.unit_id, path=self.request.path)
+        case, user = self.object, self.request.user
+        page = selectors.case_page(case=case, user=user, path=self.request.path)
+        can_change = has_right(user, Action.CHANGE, case.unit_id) and not case.is_void and not case.merged_into_id
+        context.update(
+            page=page,
+            can_change=can_change,
+            can_review=has_right(user, Action.REVIEW, case.unit_id),
+            moves=[m for m in moves_from(case.status) if has_right(user, m.right, case.unit_id)]
+            if not case.is_void and not case.merged_into_id
+            else [],
+            transition_form=TransitionForm(),
+            assign_form=AssignForm(case=case, initial={"handler": case.handler_id}) if can_change else None,
+            designate_form=DesignateForm(),
+            merge_form=MergeForm(user=user, case=case) if can_change else None,
+            second_time_form=SecondTimeForm(),
+            void_form=VoidForm(),
+            attachments=list(case.attachments.filter(is_void=False).select_related("uploaded_by")),
+            can_see_identity=not page.identity_masked,
+            attachment_upload_url=reverse("cases:attachment_upload_case", kwargs={"case_pk": case.pk}),
+        )
         return context
+
+
+class CaseActionView(ABC, ScopedViewMixin, DetailView):
+    """Base of the POST actions on a case page: fetch the case through the gate, run one service, go back."""
+
+    model = Case
+    scope_action = Action.CHANGE
+    http_method_names = ["post"]
+    form_class = None
+
+    def get_form(self, case):
+        return self.form_class(self.request.POST)
+
+    def post(self, request, *args, **kwargs):
+        case = self.get_object()
+        form = self.get_form(case)
+        if form.is_valid():
+            try:
+                message = self.act(case, form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied as error:
+                messages.error(request, str(error))
+                return redirect(case)
+            else:
+                messages.success(request, message)
+                return redirect(self.redirect_to(case))
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(case)
+
+    def redirect_to(self, case):
+        return case
+
+    @abstractmethod
+    def act(self, case, data) -> str:
+        """Run the service and return the message to show."""
+
+
+class CaseTransitionView(CaseActionView):
+    form_class = TransitionForm
+    # The gate lets through anyone who may view; the move's own right is checked by the service.
+    scope_action = Action.VIEW
+
+    def act(self, case, data):
+        move = MOVES.get(self.kwargs["move"])
+        services.case_transition(
+            user=self.request.user,
+            case=case,
+            move=self.kwargs["move"],
+            on=data["on"],
+            note=data["note"],
+            outcome=data["outcome"],
+        )
+        return _("Done: {action}.").format(action=move.label if move else "")
+
+
+class CaseAssignView(CaseActionView):
+    def get_form(self, case):
+        return AssignForm(self.request.POST, case=case)
+
+    def act(self, case, data):
+        services.case_assign(user=self.request.user, case=case, handler=data["handler"])
+        return _("Handler assigned.")
+
+
+class CaseExtendView(CaseActionView):
+    form_class = ExtendForm
+
+    def act(self, case, data):
+        deadline = services.case_extend_deadline(user=self.request.user, case=case, **data)
+        return _("Deadline extended to {date}.").format(date=deadline.due_on.strftime("%d/%m/%Y"))
+
+
+class CaseDesignateView(CaseActionView):
+    form_class = DesignateForm
+    scope_action = Action.REVIEW
+
+    def act(self, case, data):
+        services.case_designate(user=self.request.user, case=case, **data)
+        return _("Flag set.")
+
+
+class DesignationLiftView(ScopedViewMixin, DetailView):
+    model = CaseDesignation
+    scope_action = Action.REVIEW
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        designation = self.get_object()
+        services.case_lift_designation(user=request.user, designation=designation)
+        messages.success(request, _("Flag removed."))
+        return redirect(designation.case)
+
+
+class CaseMergeView(CaseActionView):
+    def get_form(self, case):
+        return MergeForm(self.request.POST, user=self.request.user, case=case)
+
+    def act(self, case, data):
+        services.case_merge(user=self.request.user, duplicate=case, into=data["into"])
+        return _("Merged as a duplicate; the merge can be undone.")
+
+
+class CaseUnmergeView(CaseActionView):
+    def get_form(self, case):
+        return forms.Form(self.request.POST)
+
+    def act(self, case, data):
+        services.case_unmerge(user=self.request.user, duplicate=case)
+        return _("Merge undone.")
+
+
+class CaseVoidView(CaseActionView):
+    form_class = VoidForm
+
+    def act(self, case, data):
+        services.case_void(user=self.request.user, case=case, reason=data["reason"])
+        return _("The case has been voided; it is kept with the reason.")
+
+
+class CaseSecondTimeView(CaseActionView):
+    form_class = SecondTimeForm
+
+    def act(self, case, data):
+        self.new_case = services.case_open_second_time(user=self.request.user, case=case, **data)
+        return _("Second-time complaint opened as case {number}.").format(number=self.new_case.number)
+
+    def redirect_to(self, case):
+        return self.new_case
+
+
+class CaseUpdateView(ScopedViewMixin, DetailView):
+    model = Case
+    queryset = Case.objects.active()
+    scope_action = Action.CHANGE
+    template_name = "cases/case_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(CaseForm(instance=self.object))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = CaseForm(request.POST, instance=Case.objects.get(pk=self.object.pk))
+        if form.is_valid():
+            try:
+                services.case_update(user=request.user, case=self.object, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Case updated."))
+                return redirect(self.object)
+        return self.render_form(form)
+
+    def render_form(self, form):
+        return render(self.request, self.template_name, {"form": form, "case": self.object})

@@ -10,8 +10,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from cases.choices import CaseKind, Channel
-from cases.models import Case, CaseField
+from cases.choices import CaseKind
+from cases.models import CaseField
 from citizens.choices import HeadPosition, SessionKind, SessionStatus, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core import fake
@@ -31,10 +31,11 @@ def _number(unit: Unit, register: str, year: int) -> str:
 
 
 @transaction.atomic
-def ensure_reception_demo(ward: Unit, official: User, *, seed: int, months: int = 24) -> None:
-    """Create the ward's demo reception register once (skipped when the ward already has sessions)."""
+def ensure_reception_demo(ward: Unit, official: User, *, seed: int, months: int = 24) -> list[Visit]:
+    """Create the ward's demo reception register once (skipped when the ward already has sessions). Returns
+    the visits at which a letter was received, for the cases demo to open their cases."""
     if ReceptionSession.objects.filter(unit=ward).exists():
-        return
+        return []
     rng = random.Random(seed)
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
@@ -165,24 +166,4 @@ def ensure_reception_demo(ward: Unit, official: User, *, seed: int, months: int 
             seen.add(citizen.pk)
     visits = bulk_create_with_history(visits, Visit, default_user=official)
 
-    cases = []
-    for visit in visits:
-        if visit.outcome != VisitOutcome.LETTER_RECEIVED:
-            continue
-        received_on = timezone.localdate(visit.session.starts_at)
-        case = Case(
-            unit=ward,
-            number=_number(ward, "case", received_on.year),
-            kind=visit.content_kind,
-            field=visit.field,
-            channel=Channel.RECEPTION,
-            received_on=received_on,
-            summary=visit.content,
-            people_count=visit.people_count,
-            complainant=visit.citizen,
-            source_visit=visit,
-            created_by=official,
-        )
-        case.search_text = fold(f"{case.number} {case.summary}")
-        cases.append(case)
-    bulk_create_with_history(cases, Case, default_user=official)
+    return [v for v in visits if v.outcome == VisitOutcome.LETTER_RECEIVED]

@@ -34,7 +34,7 @@ class ReceptionSessionFilterSet(django_filters.FilterSet):
     )
     unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Unit"))
     kind = django_filters.MultipleChoiceFilter(
-        choices=SessionKind.choices, label=_("Kind of session"), widget=forms.CheckboxSelectMultiple
+        distinct=False, choices=SessionKind.choices, label=_("Kind of session"), widget=forms.CheckboxSelectMultiple
     )
     mode = django_filters.ChoiceFilter(choices=SessionMode.choices, label=_("Mode"), empty_label=_("All"))
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices, label=_("Status"), empty_label=_("All"))

@@ -1,11 +1,16 @@
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from core.models import Notification
 
 # The main navigation: one entry per journey, in the order officials work through them.
 NAVIGATION = [
     ("core:home", _("Overview")),
     ("citizens:session_list", _("Citizen reception")),
+    ("cases:case_list", _("Letters and cases")),
     ("organizations:unit_list", _("Units")),
 ]
 
@@ -24,4 +29,16 @@ def navigation(request: HttpRequest) -> dict:
                 "active": current == view_name or (view_name != "core:home" and current.startswith(namespace + ":")),
             }
         )
-    return {"main_navigation": items}
+    return {"main_navigation": items, "today": timezone.localdate()}
+
+
+def notifications(request: HttpRequest) -> dict:
+    """The unread count for the header link: one query, made only if a page shows it; none for visitors."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notification_count": SimpleLazyObject(
+            lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
+        )
+    }

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from cases.demo import ensure_cases_demo
 from citizens.demo import ensure_reception_demo
 from organizations.demo import ensure_demo_organizations
 from organizations.models import Unit
@@ -74,7 +75,15 @@ def load_demo() -> list[DemoAccount]:
             role=account.role,
             defaults={"may_see_identity": account.may_see_identity},
         )
+    reviewer = User.objects.get(username="thamdinh.badinh")
     for seed, key in enumerate(DEMO_WARD_CODES, start=1):
         official = User.objects.get(username=f"canbo.{key}")
-        ensure_reception_demo(units[key], official, seed=seed)
+        letter_visits = ensure_reception_demo(units[key], official, seed=seed)
+        ensure_cases_demo(
+            ward=units[key],
+            official=official,
+            reviewer=reviewer if key == "badinh" else None,
+            visits=letter_visits,
+            seed=seed,
+        )
     return DEMO_ACCOUNTS

@@ -1,6 +1,7 @@
 """Turns django-simple-history rows into a timeline: who, when, and old → new for each changed field."""
 
 from collections import defaultdict
+from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,18 @@ def _display(field: models.Field, value, related: dict) -> str:
         return str(_("yes") if value else _("no"))
     if isinstance(field, models.ForeignKey):
         return related.get((field.related_model, value), f"#{value}")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     return str(value)
 
 
-def history_entries(historical: models.QuerySet, *, label: str, mask_fields: frozenset[str] = frozenset()) -> list:
+def history_entries(
+    historical: models.QuerySet,
+    *,
+    label: str,
+    mask_fields: frozenset[str] = frozenset(),
+    skip_fields: frozenset[str] = frozenset(),
+) -> list:
     """Timeline entries for a queryset of historical records, diffing each record against the previous one of
     the same object. `mask_fields` are shown as changed without their values (confidential identities).
     Costs one query, plus one per related model named in the changes."""
@@ -38,7 +47,7 @@ def history_entries(historical: models.QuerySet, *, label: str, mask_fields: fro
             delta = row.diff_against(old, excluded_fields=many_to_many, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field = model._meta.get_field(change.field)
-                if change.field in HIDDEN_FIELDS:
+                if change.field in HIDDEN_FIELDS or change.field in skip_fields:
                     continue
                 changes.append((field, change.old, change.new))
                 if isinstance(field, models.ForeignKey):

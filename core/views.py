@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from cases.selectors import flag_counts
 from citizens.selectors import reception_month_summary
 from organizations.selectors import unit_counts_for
 
@@ -24,6 +25,7 @@ class HomeView(TemplateView):
         context["unit_counts"] = unit_counts_for(self.request.user)
         context["month"] = timezone.localdate()
         context["reception"] = reception_month_summary(user=self.request.user, month=context["month"])
+        context["cases"] = flag_counts(user=self.request.user)
         context["assignments"] = self.request.user.role_assignments.active().select_related("unit")
         return context
 

@@ -10,7 +10,7 @@ from organizations.models import Unit
 class UnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=UnitKind.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False, label=_("Kind"), choices=UnitKind.choices, widget=forms.CheckboxSelectMultiple
     )
     era = django_filters.ChoiceFilter(
         label=_("Period"),

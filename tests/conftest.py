@@ -70,3 +70,10 @@ def vietnamese():
     """Each test starts in the default language, whatever an earlier request in the same process switched to."""
     with translation.override("vi"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files of each test go to a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

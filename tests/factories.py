@@ -112,3 +112,17 @@ class CaseFactory(factory.django.DjangoModelFactory):
     received_on = date(2026, 3, 2)
     summary = "Khiếu nại quyết định thu hồi đất"
     created_by = factory.SubFactory(UserFactory)
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A registered, anonymous letter; pass `unit`."""
+
+    class Meta:
+        model = "cases.Letter"
+
+    number = factory.Sequence(lambda n: f"{n + 1}/2026")
+    received_on = date(2026, 3, 2)
+    channel = "post"
+    summary = "Đơn phản ánh việc lấn chiếm vỉa hè"
+    is_anonymous = True
+    created_by = factory.SubFactory(UserFactory)

@@ -6,11 +6,24 @@ keyword it cannot fill makes the test fail, with the name of the URL, until OBJE
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import RoleAssignment
+from cases.attachments import attachment_add
+from cases.exports import export_create, export_run
+from cases.models import CaseDesignation, SavedFilter
 from citizens.models import Dialogue
+from core.models import Notification
 from organizations.models import Unit
-from tests.factories import CaseFactory, CitizenFactory, ReceptionSessionFactory, VisitFactory, user_with_role
+from tests.factories import (
+    CaseFactory,
+    CitizenFactory,
+    LetterFactory,
+    ReceptionSessionFactory,
+    VisitFactory,
+    user_with_role,
+)
 
 # URLs that carry no unit data: authentication, language, health, and the admin site (which has its own
 # permission system and is reserved for administrators).
@@ -21,8 +34,21 @@ EXEMPT_NAMES = {
     "accounts:password_change",
     "accounts:password_change_done",
     "core:health",
+    "cases:saved_filter_create",  # POST-only, no record in the URL; its own tests cover ownership
 }
 EXEMPT_NAMESPACES = {"admin"}
+
+
+def _owner(unit):
+    """Exports and saved filters are personal: owned by the unit's first user (the walk's insider)."""
+    assignment = RoleAssignment.objects.filter(unit=unit).order_by("pk").first()
+    return assignment.user if assignment else user_with_role(unit)
+
+
+def _export_job(unit):
+    job = export_create(user=_owner(unit), format="csv", query="")
+    export_run(job_id=job.pk)  # finished, so its owner can download it
+    return job
 
 
 def _session(unit):
@@ -42,7 +68,25 @@ OBJECT_BUILDERS = {
     "citizens.citizen": lambda unit: CitizenFactory(unit=unit),
     "citizens.dialogue": _dialogue,
     "cases.case": lambda unit: CaseFactory(unit=unit),
+    "cases.letter": lambda unit: LetterFactory(unit=unit),
+    "cases.attachment": lambda unit: attachment_add(
+        user=user_with_role(unit),
+        case=CaseFactory(unit=unit),
+        upload=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 test document"),
+    ),
+    "cases.exportjob": lambda unit: _export_job(unit),
+    "cases.savedfilter": lambda unit: SavedFilter.objects.create(
+        user=_owner(unit), name="Bộ lọc", query="kind=complaint"
+    ),
+    "core.notification": lambda unit: Notification.objects.create(
+        user=user_with_role(unit), key="url-scope", message="Thông báo"
+    ),
+    "cases.casedesignation": lambda unit: CaseDesignation.objects.create(
+        case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
+    ),
 }
+# URL keywords that are not records.
+KEYWORD_VALUES = {"move": "accept"}
 # URL keywords named after their role rather than their model.
 KEYWORD_MODELS = {"session_pk": "citizens.receptionsession"}
 
@@ -104,11 +148,14 @@ def test_every_url_hides_another_units_records(client, name, pattern, ward, ward
         assert not listed & set(inside.values()), f"{name} lists another unit's records"
         return
 
-    objects = {}
+    kwargs = {}
     for keyword in keywords:
+        if keyword in KEYWORD_VALUES:
+            kwargs[keyword] = KEYWORD_VALUES[keyword]
+            continue
         label = model_label_for(name, pattern, keyword)
-        objects[keyword] = OBJECT_BUILDERS[label](ward)
-    url = reverse(name, kwargs={k: obj.pk for k, obj in objects.items()})
+        kwargs[keyword] = OBJECT_BUILDERS[label](ward).pk
+    url = reverse(name, kwargs=kwargs)
 
     client.force_login(ward_official)
     insider = client.get(url)

@@ -4,6 +4,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "core.context_processors.notifications",
             ],
         },
     },
@@ -141,8 +143,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The one place for periodic schedules (run by `celery -A config beat`).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# The one place for periodic schedules (run by `celery -A config beat`). Crontab times are in CELERY_TIMEZONE.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Deadline reminders, heads' reception shortfalls and their e-mails, before the offices open.
+    "daily-notification-sweep": {"task": "core.daily_sweep", "schedule": crontab(hour=6, minute=30)},
+}
 
 MAILERS = {
     "default": {"BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}

@@ -1,0 +1,71 @@
+"""Possible duplicates of a case: the same person (identity number, or name and address, diacritics ignored)
+or similar content in the same field lately, in any unit. Details are shown only within the user's scope;
+elsewhere the user learns only that a related record exists, and at which unit (DESIGN §5)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from cases.choices import CaseKind
+from cases.models import Case
+from core.text import fold
+from organizations.scoping import unit_scope
+
+SIMILAR_CONTENT_WINDOW = timedelta(days=180)
+SIMILARITY_THRESHOLD = 0.45
+
+
+@dataclass(frozen=True)
+class Candidate:
+    case: Case | None  # None when the related case is outside the user's scope
+    unit_name: str
+    reason: str
+
+
+def duplicate_candidates(*, case: Case, user, limit: int = 10) -> list[Candidate]:
+    person = Q(pk__in=[])
+    citizen = case.complainant
+    if case.is_confidential and not unit_scope(user, Action.SEE_IDENTITY).contains(case.unit_id):
+        citizen = None  # who the denouncer is must not be inferable from their other cases
+    if citizen is not None:
+        if citizen.national_id:
+            person |= Q(complainant__national_id=citizen.national_id)
+        name, address = fold(citizen.full_name), fold(citizen.address)
+        if name and address:
+            person |= Q(complainant__search_text__startswith=f"{name} |", complainant__search_text__endswith=address)
+    others = Case.objects.active().exclude(pk=case.pk).select_related("unit", "complainant")
+    by_person = list(others.filter(person)[:limit]) if citizen is not None else []
+    similar = []
+    if connection.vendor == "postgresql" and case.search_text:
+        similar = list(
+            others.filter(
+                field_id=case.field_id,
+                received_on__gte=case.received_on - SIMILAR_CONTENT_WINDOW,
+                received_on__lte=case.received_on + SIMILAR_CONTENT_WINDOW,
+            )
+            .annotate(similarity=TrigramSimilarity("search_text", case.search_text))
+            .filter(similarity__gte=SIMILARITY_THRESHOLD)
+            .order_by("-similarity")[:limit]
+        )
+    view_scope = unit_scope(user, Action.VIEW)
+    identity_scope = unit_scope(user, Action.SEE_IDENTITY)
+    candidates, seen = [], set()
+    for other, reason in [(c, _("same person")) for c in by_person] + [(c, _("similar content")) for c in similar]:
+        if other.pk in seen:
+            continue
+        seen.add(other.pk)
+        # Matching a denouncer by identity would reveal who denounced: only with the right on that unit.
+        if (
+            reason == _("same person")
+            and other.kind == CaseKind.DENUNCIATION
+            and not identity_scope.contains(other.unit_id)
+        ):
+            continue
+        visible = view_scope.contains(other.unit_id)
+        candidates.append(Candidate(case=other if visible else None, unit_name=other.unit.name, reason=reason))
+    return candidates[:limit]

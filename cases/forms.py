@@ -1,0 +1,107 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import ROLE_RIGHTS, Action
+from cases.choices import CaseKind, Designation, Outcome
+from cases.models import Case, CaseField
+from organizations.models import Unit
+
+DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
+
+
+class CaseForm(forms.ModelForm):
+    """The particulars of a case that the handling unit keeps up to date."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "kind",
+            "field",
+            "summary",
+            "people_count",
+            "other_complainants",
+            "respondent",
+            "complexity",
+            "is_remote_area",
+            "money_returned",
+            "land_returned",
+            "people_disciplined",
+            "result_notes",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "other_complainants": forms.Textarea(attrs={"rows": 2}),
+            "result_notes": forms.Textarea(attrs={"rows": 3}),
+            "complexity": forms.RadioSelect,
+            "kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = CaseField.objects.filter(is_active=True)
+        self.fields["kind"].choices = CaseKind.choices
+
+
+class TransitionForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE_INPUT, required=False, help_text=_("Empty: today."))
+    note = forms.CharField(
+        label=_("Reason or decision"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False)
+
+    def clean_on(self):
+        return self.cleaned_data["on"] or timezone.localdate()
+
+
+class AssignForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only people who may change this unit's records, so the list leaks no one from elsewhere.
+        self.fields["handler"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                role_assignments__is_active=True,
+                role_assignments__role__in=[role for role, rights in ROLE_RIGHTS.items() if Action.CHANGE in rights],
+                role_assignments__unit_id__in=_units_above_or_equal(case),
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+
+
+def _units_above_or_equal(case: Case) -> list[int]:
+    return list(Unit.objects.ancestors(case.unit_id, include_self=True).values_list("pk", flat=True))
+
+
+class ExtendForm(forms.Form):
+    step = forms.CharField(widget=forms.HiddenInput)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class DesignateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Flag"), choices=Designation.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("The case that goes on"), queryset=Case.objects.none())
+
+    def __init__(self, *args, user, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = (
+            Case.objects.visible_to(user, Action.CHANGE).active().filter(unit=case.unit).exclude(pk=case.pk)
+        )
+
+
+class SecondTimeForm(forms.Form):
+    received_on = forms.DateField(label=_("Second complaint received on"), widget=DATE_INPUT)
+    summary = forms.CharField(label=_("Content of the second complaint"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for voiding"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)

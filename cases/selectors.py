@@ -1,0 +1,140 @@
+"""Reads of cases: lists with masking applied, the case page, due-soon and overdue lists."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from cases.choices import OPEN_STATUSES, CaseKind
+from cases.duplicates import duplicate_candidates
+from cases.flags import Flag, case_flags
+from cases.models import Case, CaseDeadline
+from citizens.selectors import log_identity_views
+from core.history import history_entries
+from organizations.scoping import unit_scope
+
+# Fields whose changes the case's own events already tell (status moves, deadlines, flags, merges).
+EVENT_FIELDS = frozenset(
+    {
+        "status",
+        "due_on",
+        "accepted_on",
+        "concluded_on",
+        "closed_on",
+        "outcome",
+        "is_over_level",
+        "is_hot_spot",
+        "is_focus",
+        "merged_into",
+        "handler",
+        "is_void",
+        "void_reason",
+    }
+)
+
+
+def case_list_queryset() -> QuerySet:
+    return (
+        Case.objects.active().select_related("unit", "field", "complainant", "handler").order_by("-received_on", "-pk")
+    )
+
+
+def mask_identities(cases, user) -> None:
+    """Mark each case whose complainant the user may not see (`case.identity_masked`). No queries."""
+    scope = unit_scope(user, Action.SEE_IDENTITY)
+    for case in cases:
+        case.identity_masked = case.kind == CaseKind.DENUNCIATION and not scope.contains(case.unit_id)
+
+
+def due_queryset(*, user, overdue: bool) -> QuerySet:
+    """Open cases in scope that are overdue, or due within DUE_SOON_DAYS, earliest first."""
+    today = timezone.localdate()
+    cases = case_list_queryset().visible_to(user).filter(status__in=OPEN_STATUSES, due_on__isnull=False)
+    if overdue:
+        cases = cases.filter(due_on__lt=today)
+    else:
+        cases = cases.filter(due_on__gte=today, due_on__lte=today + timedelta(days=settings.DUE_SOON_DAYS))
+    return cases.order_by("due_on", "pk")
+
+
+@dataclass
+class CasePage:
+    flags: list[Flag]
+    deadlines: list[CaseDeadline]
+    current_deadline: CaseDeadline | None
+    timeline: list[dict]
+    letters: list
+    identity_masked: bool
+    related: list[Case]
+    designations: list
+    duplicates: list
+
+
+def case_page(*, case: Case, user, path: str) -> CasePage:
+    """Everything the case page shows, in a fixed number of queries. The complainant of a denunciation is
+    masked without the identity right (also in the history); when shown, the view is logged."""
+    today = timezone.localdate()
+    letters = list(case.letters.filter(is_void=False).order_by("received_on", "pk"))
+    designations = list(case.designations.filter(lifted_at__isnull=True).select_related("designated_by"))
+    deadlines = list(case.deadlines.select_related("rule").prefetch_related("extension_records"))
+    current = min((d for d in deadlines if d.met_on is None), key=lambda d: d.due_on, default=None)
+    masked = case.is_confidential and not unit_scope(user, Action.SEE_IDENTITY).contains(case.unit_id)
+    if case.is_confidential and not masked and case.complainant_id:
+        log_identity_views(user=user, records=[case], unit_id=case.unit_id, path=path)
+    events = [
+        {
+            "at": event.at,
+            "user": event.user,
+            "label": event.get_kind_display(),
+            "action": "",
+            "note": event.note,
+            "status": (event.get_from_status_display(), event.get_to_status_display()) if event.to_status else None,
+            "changes": [],
+        }
+        for event in case.events.select_related("user")
+    ]
+    mask = frozenset({"complainant", "other_complainants"}) if masked else frozenset()
+    changes = [
+        entry
+        for entry in history_entries(case.history.all(), label=_("Case"), mask_fields=mask, skip_fields=EVENT_FIELDS)
+        if entry["changes"]
+    ]
+    related = list(
+        Case.objects.filter(
+            Q(merged_into=case) | Q(pk=case.merged_into_id) | Q(previous_case=case) | Q(pk=case.previous_case_id)
+        )
+        .exclude(pk=case.pk)
+        .visible_to(user)
+        .select_related("unit")
+    )
+    return CasePage(
+        flags=case_flags(case, today=today, letter_count=len(letters), designations=designations),
+        deadlines=deadlines,
+        current_deadline=current,
+        timeline=sorted(events + changes, key=lambda e: e["at"], reverse=True),
+        letters=letters,
+        identity_masked=masked,
+        related=related,
+        designations=designations,
+        duplicates=duplicate_candidates(case=case, user=user),
+    )
+
+
+def flag_counts(*, user) -> dict[str, int]:
+    """How many open cases in scope carry each designated flag (for the overview)."""
+    return (
+        Case.objects.visible_to(user)
+        .active()
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            open=Count("pk"),
+            over_level=Count("pk", filter=Q(is_over_level=True)),
+            hot_spot=Count("pk", filter=Q(is_hot_spot=True)),
+            focus=Count("pk", filter=Q(is_focus=True)),
+            overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate())),
+        )
+    )

@@ -1,0 +1,21 @@
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+from django.utils import translation
+
+from cases.exports import export_fail, export_run
+
+
+@shared_task(bind=True, name="cases.run_export", acks_late=True, max_retries=3)
+def run_export(self, job_id: int, language: str | None = None, **kwargs) -> None:
+    """Write the file of an export (cases.exports.export_run, which returns quietly when the job is gone or
+    done). Headings are in the language of the user who asked. Only a lost database connection is worth a
+    retry; after the last one the job is marked failed so the status page stops waiting."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            export_run(job_id=job_id)
+        except OperationalError as error:
+            if self.request.retries >= self.max_retries:
+                export_fail(job_id=job_id)
+                raise
+            raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
