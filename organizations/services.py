@@ -1,0 +1,353 @@
+"""Writes of the weak-organization programme: ratings, dossiers and their consolidation plans, inspections.
+Each is one transaction that checks the right, validates, saves with history and writes the dossier's timeline.
+
+Rights: the organization's own committee (CHANGE on the organization) drafts, amends and submits; only the
+committee above — a right on the organization's parent unit — designates, approves, returns, re-assesses and
+takes an organization off the list."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from core.services import require_right, save_with_history
+from organizations.choices import DossierOrigin, DossierStatus, RatingLevel, TaskStatus, UnitKind
+from organizations.models import (
+    DossierEvent,
+    Inspection,
+    InspectionConclusion,
+    PlanTask,
+    QualityRating,
+    RatingRegulation,
+    TaskProgress,
+    Unit,
+    UnitSuccession,
+    WeakDossier,
+)
+from organizations.scoping import has_right
+
+PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE)
+
+
+def require_committee_above(user, action: str, unit: Unit) -> None:
+    """Only the committee above the organization (a right on its parent unit) may do this."""
+    if unit.parent_id is None or not has_right(user, action, unit.parent_id):
+        raise PermissionDenied(_("Only the committee above this organization may do this."))
+
+
+def _event(dossier, user, kind, note="", from_status="", to_status="") -> None:
+    DossierEvent.objects.create(
+        dossier=dossier, user=user, kind=kind, note=note, from_status=from_status, to_status=to_status
+    )
+
+
+# Ratings -------------------------------------------------------------------------------------------------------
+
+
+def _validate_rating(rating: QualityRating) -> None:
+    errors = {}
+    regulation = rating.regulation
+    if not (regulation.year_from <= rating.year and (regulation.year_to is None or rating.year <= regulation.year_to)):
+        errors["regulation"] = _("{code} does not apply to {year}.").format(code=regulation.code, year=rating.year)
+    if rating.level == RatingLevel.WEAK and not regulation.has_weak_level:
+        errors["level"] = _("“Weak” is a level only under {code}.").format(code="27-HD/BTCTW")
+    if regulation.uses_score:
+        if rating.score is None:
+            errors["score"] = _("{code} scores out of 100: enter the score.").format(code=regulation.code)
+        elif not 0 <= rating.score <= 100:
+            errors["score"] = _("The score is between 0 and 100.")
+        elif regulation.level_for_score(rating.score) != rating.level:
+            expected = RatingLevel(regulation.level_for_score(rating.score)).label
+            errors["level"] = _("A score of {score} gives the level “{level}”.").format(
+                score=rating.score, level=expected
+            )
+    elif rating.score is not None:
+        errors["score"] = _("{code} gives no score; leave it empty.").format(code=regulation.code)
+    if rating.unit.kind not in PARTY_ORGANIZATION_KINDS:
+        errors["unit"] = _("Only party organizations are rated.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def rating_record(
+    *, user, unit: Unit, year: int, regulation: RatingRegulation, level: str, score=None, reasons: str = ""
+) -> QualityRating:
+    """Record (or correct) an organization's rating for a year. A rating of "did not complete" (or "weak")
+    opens a draft dossier for the organization, if it has none for that year."""
+    require_right(user, Action.CHANGE, unit.pk)
+    rating = QualityRating.objects.filter(unit=unit, year=year).first() or QualityRating(
+        unit=unit, year=year, rated_by=user
+    )
+    rating.regulation, rating.level, rating.score, rating.reasons = regulation, level, score, reasons.strip()
+    _validate_rating(rating)
+    save_with_history(rating, user=user)
+    if (
+        level in (RatingLevel.NOT_COMPLETED, RatingLevel.WEAK)
+        and not WeakDossier.objects.active().filter(unit=unit, year=year).exists()
+    ):
+        dossier = WeakDossier(
+            unit=unit,
+            year=year,
+            origin=DossierOrigin.RATING,
+            rating=rating,
+            identified_on=date(year, 12, 31) if year < timezone.localdate().year else timezone.localdate(),
+            created_by=user,
+        )
+        save_with_history(dossier, user=user)
+        _event(dossier, user, DossierEvent.Kind.CREATED, note=str(rating), to_status=dossier.status)
+    return rating
+
+
+@transaction.atomic
+def ratings_record_for_commune(*, user, rows: list[dict[str, Any]]) -> list[QualityRating]:
+    """Record the ratings of many organizations at once: all or nothing, errors reported per row."""
+    ratings, errors = [], {}
+    for index, row in enumerate(rows):
+        try:
+            with transaction.atomic():
+                ratings.append(rating_record(user=user, **row))
+        except ValidationError as error:
+            errors[index] = error
+    if errors:
+        raise ValidationError(errors)  # the outer transaction rolls back every row
+    return ratings
+
+
+# Dossiers ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_open(
+    *, user, unit: Unit, year: int, origin: str, identified_on: date, reasons=(), **fields: Any
+) -> WeakDossier:
+    """Open a dossier: the organization's committee after a "did not complete" rating, or the committee above
+    designating an organization weak."""
+    if origin == DossierOrigin.DESIGNATED:
+        require_committee_above(user, Action.REVIEW, unit)
+    else:
+        require_right(user, Action.CHANGE, unit.pk)
+    if unit.kind not in PARTY_ORGANIZATION_KINDS:
+        raise ValidationError({"unit": _("Only party organizations are rated.")})
+    if identified_on > timezone.localdate():
+        raise ValidationError({"identified_on": _("The date cannot be in the future.")})
+    dossier = WeakDossier(unit=unit, year=year, origin=origin, identified_on=identified_on, created_by=user, **fields)
+    save_with_history(dossier, user=user)
+    dossier.reasons.set(reasons)
+    _event(dossier, user, DossierEvent.Kind.CREATED, to_status=dossier.status)
+    return dossier
+
+
+EDITABLE = (DossierStatus.DRAFT, DossierStatus.RETURNED)
+
+
+@transaction.atomic
+def dossier_update(*, user, dossier: WeakDossier, reasons=None, **fields: Any) -> WeakDossier:
+    require_right(user, Action.CHANGE, dossier.unit_id)
+    if dossier.status not in EDITABLE:
+        raise ValidationError(_("A submitted or approved dossier can no longer be changed."))
+    for name, value in fields.items():
+        setattr(dossier, name, value)
+    save_with_history(dossier, user=user)
+    if reasons is not None:
+        dossier.reasons.set(reasons)
+    return dossier
+
+
+def _move(dossier, user, to_status, note="", **updates) -> WeakDossier:
+    old = dossier.status
+    dossier.status = to_status
+    for name, value in updates.items():
+        setattr(dossier, name, value)
+    save_with_history(dossier, user=user)
+    _event(dossier, user, DossierEvent.Kind.TRANSITION, note=note, from_status=old, to_status=to_status)
+    return dossier
+
+
+def _lock(dossier: WeakDossier) -> WeakDossier:
+    return WeakDossier.objects.select_for_update().select_related("unit").get(pk=dossier.pk)
+
+
+@transaction.atomic
+def dossier_submit(*, user, dossier: WeakDossier) -> WeakDossier:
+    """Submit to the committee above. A dossier goes up complete: reasons, goals and at least one task."""
+    require_right(user, Action.CHANGE, dossier.unit_id)
+    dossier = _lock(dossier)
+    if dossier.status not in EDITABLE:
+        raise ValidationError(_("Only a draft or a returned dossier can be submitted."))
+    missing = []
+    if not dossier.reasons.exists() and not dossier.other_reasons.strip():
+        missing.append(_("the reasons"))
+    if not dossier.goals.strip():
+        missing.append(_("the goals of the plan"))
+    if not dossier.tasks.filter(is_void=False).exists():
+        missing.append(_("at least one task"))
+    if missing:
+        raise ValidationError(_("Before submitting, add {missing}.").format(missing=", ".join(missing)))
+    return _move(dossier, user, DossierStatus.SUBMITTED, submitted_at=timezone.now())
+
+
+@transaction.atomic
+def dossier_return(*, user, dossier: WeakDossier, comment: str) -> WeakDossier:
+    """The committee above sends the dossier back with its comments."""
+    require_committee_above(user, Action.APPROVE, dossier.unit)
+    dossier = _lock(dossier)
+    if dossier.status != DossierStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted dossier can be returned."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must be amended.")})
+    return _move(dossier, user, DossierStatus.RETURNED, note=comment.strip())
+
+
+@transaction.atomic
+def dossier_approve(*, user, dossier: WeakDossier, note: str = "") -> WeakDossier:
+    """The committee above approves the dossier and its plan: consolidation starts."""
+    require_committee_above(user, Action.APPROVE, dossier.unit)
+    dossier = _lock(dossier)
+    if dossier.status != DossierStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted dossier can be approved."))
+    return _move(
+        dossier, user, DossierStatus.CONSOLIDATING, note=note.strip(), approved_at=timezone.now(), approved_by=user
+    )
+
+
+@transaction.atomic
+def dossier_reassess(*, user, dossier: WeakDossier, assessment: str) -> WeakDossier:
+    require_committee_above(user, Action.REVIEW, dossier.unit)
+    dossier = _lock(dossier)
+    if dossier.status != DossierStatus.CONSOLIDATING:
+        raise ValidationError(_("Only a dossier under consolidation can be re-assessed."))
+    if not assessment.strip():
+        raise ValidationError({"assessment": _("Write the re-assessment.")})
+    return _move(dossier, user, DossierStatus.REASSESSED, note=assessment.strip(), reassessment=assessment.strip())
+
+
+@transaction.atomic
+def dossier_take_off_list(*, user, dossier: WeakDossier, on: date) -> WeakDossier:
+    """After re-assessment, the committee above takes the organization off the list (thoát yếu kém)."""
+    require_committee_above(user, Action.APPROVE, dossier.unit)
+    dossier = _lock(dossier)
+    if dossier.status != DossierStatus.REASSESSED:
+        raise ValidationError(_("Re-assess the organization before taking it off the list."))
+    if on < dossier.identified_on or on > timezone.localdate():
+        raise ValidationError({"on": _("The date must be between identification and today.")})
+    return _move(dossier, user, DossierStatus.OFF_LIST, ended_on=on)
+
+
+@transaction.atomic
+def dossier_carry_over(*, user, dossier: WeakDossier, note: str = "") -> WeakDossier:
+    """Not yet consolidated: the organization stays on the list into the next year."""
+    require_committee_above(user, Action.APPROVE, dossier.unit)
+    dossier = _lock(dossier)
+    if dossier.status not in (DossierStatus.REASSESSED, DossierStatus.CONSOLIDATING):
+        raise ValidationError(_("Only a dossier under consolidation can be carried over."))
+    return _move(dossier, user, DossierStatus.CARRIED_OVER, note=note.strip(), carried_into_year=dossier.year + 1)
+
+
+@transaction.atomic
+def dossier_hand_over(*, user, dossier: WeakDossier, successor: Unit, on: date) -> WeakDossier:
+    """When units merge, an open dossier continues under the successor: a new dossier linked to the old one,
+    which leaves the list on that date without counting as taken off."""
+    require_right(user, Action.CHANGE, successor.pk)
+    if not UnitSuccession.objects.filter(predecessor=dossier.unit, successor=successor).exists():
+        raise ValidationError({"successor": _("This unit did not succeed the organization.")})
+    dossier = _lock(dossier)
+    if dossier.ended_on:
+        raise ValidationError(_("This dossier is already closed."))
+    new = WeakDossier(
+        unit=successor,
+        year=dossier.year,
+        origin=dossier.origin,
+        identified_on=on,
+        carried_from=dossier,
+        other_reasons=dossier.other_reasons,
+        responsible_leader=dossier.responsible_leader,
+        goals=dossier.goals,
+        status=dossier.status,
+        created_by=user,
+    )
+    save_with_history(new, user=user)
+    new.reasons.set(dossier.reasons.all())
+    dossier.ended_on = on
+    save_with_history(dossier, user=user)
+    _event(dossier, user, DossierEvent.Kind.CARRIED, note=str(successor))
+    _event(new, user, DossierEvent.Kind.CARRIED, note=str(dossier))
+    return new
+
+
+@transaction.atomic
+def dossier_comment(*, user, dossier: WeakDossier, text: str) -> DossierEvent:
+    """A comment on the dossier's thread: the organization's committee or the committee above."""
+    if not (has_right(user, Action.CHANGE, dossier.unit_id) or has_right(user, Action.REVIEW, dossier.unit_id)):
+        raise PermissionDenied(_("You do not have the right to do this for this unit."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    event = DossierEvent.objects.create(dossier=dossier, user=user, kind=DossierEvent.Kind.COMMENT, note=text.strip())
+    return event
+
+
+# Plan tasks and inspections -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_save(*, user, dossier: WeakDossier, task: PlanTask | None = None, **fields: Any) -> PlanTask:
+    require_right(user, Action.CHANGE, dossier.unit_id)
+    if dossier.status not in (*EDITABLE, DossierStatus.CONSOLIDATING):
+        raise ValidationError(_("Tasks can be changed while drafting or consolidating."))
+    task = task or PlanTask(dossier=dossier)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    if task.status == TaskStatus.DONE and not task.done_on:
+        task.done_on = timezone.localdate()
+    if task.status != TaskStatus.DONE:
+        task.done_on = None
+    save_with_history(task, user=user)
+    _event(dossier, user, DossierEvent.Kind.TASK, note=f"{task.get_status_display()}: {task.solution[:120]}")
+    return task
+
+
+@transaction.atomic
+def task_add_progress(*, user, task: PlanTask, on: date, note: str, evidence=None) -> TaskProgress:
+    require_right(user, Action.CHANGE, task.dossier.unit_id)
+    if not note.strip():
+        raise ValidationError({"note": _("Write what was done.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    return TaskProgress.objects.create(task=task, on=on, note=note.strip(), evidence=evidence or "", user=user)
+
+
+@transaction.atomic
+def inspection_record(
+    *, user, dossier: WeakDossier, kind: str, on: date, team: str, findings: str, conclusions: list[dict[str, Any]]
+) -> Inspection:
+    """An inspection or urging by the committee above; each conclusion becomes an action item."""
+    require_committee_above(user, Action.REVIEW, dossier.unit)
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if not team.strip():
+        raise ValidationError({"team": _("Name the members of the team.")})
+    inspection = Inspection(
+        dossier=dossier, kind=kind, on=on, team=team.strip(), findings=findings.strip(), created_by=user
+    )
+    save_with_history(inspection, user=user)
+    for conclusion in conclusions:
+        if conclusion.get("text", "").strip():
+            InspectionConclusion.objects.create(
+                inspection=inspection, text=conclusion["text"].strip(), deadline=conclusion.get("deadline")
+            )
+    _event(dossier, user, DossierEvent.Kind.INSPECTION, note=f"{inspection.get_kind_display()} {on:%d/%m/%Y}")
+    return inspection
+
+
+@transaction.atomic
+def conclusion_mark_done(*, user, conclusion: InspectionConclusion, on: date) -> InspectionConclusion:
+    require_right(user, Action.CHANGE, conclusion.inspection.dossier.unit_id)
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    conclusion.done_on = on
+    save_with_history(conclusion, user=user)
+    return conclusion
