@@ -129,8 +129,50 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[1].lower() if "." in name else ""
 
 
-def _file_error(message: str) -> ValidationError:
-    return ValidationError({"file": message})
+@dataclass(frozen=True)
+class CheckedUpload:
+    file_type: FileType
+    sha256: str
+    scan: ScanResult
+
+
+def check_upload(upload: UploadedFile, *, user, field: str = "file") -> CheckedUpload:
+    """The checks every uploaded document passes before it is stored: type allow-list, size limit, content
+    matching its extension, virus scan. Raises ValidationError on `field` when one fails."""
+
+    def error(message: str) -> ValidationError:
+        return ValidationError({field: message})
+
+    file_type = ALLOWED_TYPES.get(_extension(upload.name or ""))
+    if file_type is None:
+        raise error(
+            _("This type of file is not accepted. Upload a {types} file.").format(
+                types=", ".join(ext.upper() for ext in ALLOWED_EXTENSIONS)
+            )
+        )
+    max_bytes = settings.ATTACHMENT_MAX_MB * 1024 * 1024
+    if upload.size > max_bytes:
+        raise error(_("The file must be at most {size} MB.").format(size=settings.ATTACHMENT_MAX_MB))
+    if not upload.size:
+        raise error(_("The file is empty."))
+
+    digest = hashlib.sha256()
+    header = b""
+    for chunk in upload.chunks(CHUNK_SIZE):
+        if len(header) < len(file_type.magic):
+            header += chunk[: len(file_type.magic)]
+        digest.update(chunk)
+    if not header.startswith(file_type.magic):
+        raise error(_("The content of the file does not match its type. Check that it is the right file."))
+
+    scan = virus_scan(upload)
+    if scan.status == Attachment.ScanStatus.INFECTED:
+        logger.warning("Upload by user %s refused, virus found: %s", user.pk, scan.detail)
+        raise error(
+            _("The virus scanner found a threat in this file ({name}); it was not saved.").format(name=scan.detail)
+        )
+
+    return CheckedUpload(file_type=file_type, sha256=digest.hexdigest(), scan=scan)
 
 
 @transaction.atomic
@@ -150,46 +192,18 @@ def attachment_add(
     if parent.is_void:
         raise ValidationError(_("Documents cannot be added to a voided record."))
 
-    file_type = ALLOWED_TYPES.get(_extension(upload.name or ""))
-    if file_type is None:
-        raise _file_error(
-            _("This type of file is not accepted. Upload a {types} file.").format(
-                types=", ".join(ext.upper() for ext in ALLOWED_EXTENSIONS)
-            )
-        )
-    max_bytes = settings.ATTACHMENT_MAX_MB * 1024 * 1024
-    if upload.size > max_bytes:
-        raise _file_error(_("The file must be at most {size} MB.").format(size=settings.ATTACHMENT_MAX_MB))
-    if not upload.size:
-        raise _file_error(_("The file is empty."))
-
-    digest = hashlib.sha256()
-    header = b""
-    for chunk in upload.chunks(CHUNK_SIZE):
-        if len(header) < len(file_type.magic):
-            header += chunk[: len(file_type.magic)]
-        digest.update(chunk)
-    if not header.startswith(file_type.magic):
-        raise _file_error(_("The content of the file does not match its type. Check that it is the right file."))
-
-    scan = virus_scan(upload)
-    if scan.status == Attachment.ScanStatus.INFECTED:
-        logger.warning("Upload by user %s refused, virus found: %s", user.pk, scan.detail)
-        raise _file_error(
-            _("The virus scanner found a threat in this file ({name}); it was not saved.").format(name=scan.detail)
-        )
-
+    checked = check_upload(upload, user=user)
     attachment = Attachment(
         unit_id=parent.unit_id,
         case=case,
         letter=letter,
         original_name=upload.name,
-        content_type=file_type.content_type,
+        content_type=checked.file_type.content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=checked.sha256,
         description=description.strip(),
-        scan_status=scan.status,
-        scan_detail=scan.detail[:300],
+        scan_status=checked.scan.status,
+        scan_detail=checked.scan.detail[:300],
         uploaded_by=user,
     )
     # The stored name is the checksum (see attachment_path): nothing the uploader chose reaches the file system.

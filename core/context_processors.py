@@ -6,12 +6,26 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Notification
 
-# The main navigation: one entry per journey, in the order officials work through them.
+# The main navigation: one entry per journey, in the order officials work through them, with the URL names
+# (prefixes) that belong to each section.
 NAVIGATION = [
-    ("core:home", _("Overview")),
-    ("citizens:session_list", _("Citizen reception")),
-    ("cases:case_list", _("Letters and cases")),
-    ("organizations:unit_list", _("Units")),
+    ("core:home", _("Overview"), ("core:home",)),
+    ("citizens:session_list", _("Citizen reception"), ("citizens:",)),
+    ("cases:case_list", _("Letters and cases"), ("cases:",)),
+    (
+        "organizations:dossier_list",
+        _("Weak organizations"),
+        (
+            "organizations:dossier",
+            "organizations:review",
+            "organizations:task",
+            "organizations:rating",
+            "organizations:weak",
+            "organizations:inspection",
+            "organizations:conclusion",
+        ),
+    ),
+    ("organizations:unit_list", _("Units"), ("organizations:unit",)),
 ]
 
 
@@ -20,15 +34,8 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
-    for view_name, label in NAVIGATION:
-        namespace = view_name.split(":")[0]
-        items.append(
-            {
-                "url": reverse(view_name),
-                "label": label,
-                "active": current == view_name or (view_name != "core:home" and current.startswith(namespace + ":")),
-            }
-        )
+    for view_name, label, prefixes in NAVIGATION:
+        items.append({"url": reverse(view_name), "label": label, "active": current.startswith(prefixes)})
     return {"main_navigation": items, "today": timezone.localdate()}
 
 

@@ -3,8 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
-from organizations.choices import UnitKind
-from organizations.models import Unit
+from organizations.choices import DossierOrigin, DossierStatus, UnitKind
+from organizations.models import Unit, WeakDossier
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -34,4 +34,22 @@ class UnitFilterSet(django_filters.FilterSet):
             return queryset.current()
         if value == "legacy":
             return queryset.filter(valid_to__isnull=False)
+        return queryset
+
+
+class WeakDossierFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=DossierStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
+    year = django_filters.NumberFilter(label=_("Year rated"))
+    origin = django_filters.ChoiceFilter(choices=DossierOrigin.choices, label=_("Identified by"), empty_label=_("All"))
+    q = django_filters.CharFilter(label=_("Organization"), method="search")
+
+    class Meta:
+        model = WeakDossier
+        fields = ["q", "status", "year", "origin"]
+
+    def search(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(unit__search_text__contains=word)
         return queryset

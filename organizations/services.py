@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from cases.attachments import check_upload
 from core.services import require_right, save_with_history
 from organizations.choices import DossierOrigin, DossierStatus, RatingLevel, TaskStatus, UnitKind
 from organizations.models import (
@@ -317,6 +318,9 @@ def task_add_progress(*, user, task: PlanTask, on: date, note: str, evidence=Non
         raise ValidationError({"note": _("Write what was done.")})
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date cannot be in the future.")})
+    if evidence:
+        # Evidence passes the same checks as any document (type, size, content, virus scan).
+        check_upload(evidence, user=user, field="evidence")
     return TaskProgress.objects.create(task=task, on=on, note=note.strip(), evidence=evidence or "", user=user)
 
 

@@ -1,10 +1,25 @@
 from django.urls import path
 
-from organizations import views
+from organizations import views, views_dossiers
 
 app_name = "organizations"
 
 urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("dossiers/", views_dossiers.DossierListView.as_view(), name="dossier_list"),
+    path("dossiers/review/", views_dossiers.ReviewQueueView.as_view(), name="review_queue"),
+    path("dossiers/new/", views_dossiers.DossierCreateView.as_view(), name="dossier_create"),
+    path("dossiers/<int:pk>/", views_dossiers.DossierDetailView.as_view(), name="dossier_detail"),
+    path("dossiers/<int:pk>/edit/", views_dossiers.DossierUpdateView.as_view(), name="dossier_update"),
+    path("dossiers/<int:pk>/move/<str:move>/", views_dossiers.DossierMoveView.as_view(), name="dossier_move"),
+    path("dossiers/<int:pk>/comment/", views_dossiers.DossierCommentView.as_view(), name="dossier_comment"),
+    path("dossiers/<int:dossier_pk>/tasks/new/", views_dossiers.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/", views_dossiers.TaskUpdateView.as_view(), name="task_update"),
+    path(
+        "dossiers/<int:dossier_pk>/inspections/new/",
+        views_dossiers.InspectionCreateView.as_view(),
+        name="inspection_create",
+    ),
+    path("conclusions/<int:pk>/done/", views_dossiers.ConclusionDoneView.as_view(), name="conclusion_done"),
 ]

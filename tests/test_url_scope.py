@@ -5,6 +5,8 @@ without one must not show the other unit's records. New URLs are covered without
 keyword it cannot fill makes the test fail, with the name of the URL, until OBJECT_BUILDERS knows the model.
 """
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -15,7 +17,7 @@ from cases.exports import export_create, export_run
 from cases.models import CaseDesignation, SavedFilter
 from citizens.models import Dialogue
 from core.models import Notification
-from organizations.models import Unit
+from organizations.models import Inspection, InspectionConclusion, PlanTask, Unit, WeakDossier
 from tests.factories import (
     CaseFactory,
     CitizenFactory,
@@ -51,6 +53,20 @@ def _export_job(unit):
     return job
 
 
+def _dossier(unit):
+    organization = Unit.objects.create(name="Chi bộ Kiểm Thử", kind="grassroots", parent=unit)
+    return WeakDossier.objects.create(
+        unit=organization, year=2025, origin="rating", identified_on=date(2026, 1, 5), created_by=user_with_role(unit)
+    )
+
+
+def _conclusion(unit):
+    inspection = Inspection.objects.create(
+        dossier=_dossier(unit), kind="inspection", on=date(2026, 2, 1), team="Đoàn", created_by=user_with_role(unit)
+    )
+    return InspectionConclusion.objects.create(inspection=inspection, text="Kiện toàn chi ủy")
+
+
 def _session(unit):
     return ReceptionSessionFactory(unit=unit, created_by=user_with_role(unit))
 
@@ -81,6 +97,11 @@ OBJECT_BUILDERS = {
     "core.notification": lambda unit: Notification.objects.create(
         user=user_with_role(unit), key="url-scope", message="Thông báo"
     ),
+    "organizations.weakdossier": _dossier,
+    "organizations.plantask": lambda unit: PlanTask.objects.create(
+        dossier=_dossier(unit), solution="Kiện toàn", task_type="cadre_work", owner="Bí thư", deadline=date(2026, 6, 1)
+    ),
+    "organizations.inspectionconclusion": _conclusion,
     "cases.casedesignation": lambda unit: CaseDesignation.objects.create(
         case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
     ),
@@ -88,7 +109,7 @@ OBJECT_BUILDERS = {
 # URL keywords that are not records.
 KEYWORD_VALUES = {"move": "accept"}
 # URL keywords named after their role rather than their model.
-KEYWORD_MODELS = {"session_pk": "citizens.receptionsession"}
+KEYWORD_MODELS = {"session_pk": "citizens.receptionsession", "dossier_pk": "organizations.weakdossier"}
 
 
 def iter_patterns(resolver: URLResolver, namespace: str = ""):

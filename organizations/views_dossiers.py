@@ -1,0 +1,280 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, TemplateView
+
+from accounts.roles import Action
+from core.generic import ScopedFilterView, add_service_errors
+from organizations import services
+from organizations.filtersets import WeakDossierFilterSet
+from organizations.forms import (
+    CommentForm,
+    ConclusionDoneForm,
+    DossierForm,
+    DossierMoveForm,
+    InspectionForm,
+    PlanTaskForm,
+    ProgressForm,
+)
+from organizations.models import InspectionConclusion, PlanTask, WeakDossier
+from organizations.scoping import ScopedViewMixin, has_right
+from organizations.selectors_weak import dossier_list_queryset, dossier_page, review_queue
+
+# Each move of a dossier: the service, and whether it needs a comment or a date.
+MOVES = {
+    "submit": (services.dossier_submit, gettext_lazy("Submit to the committee above")),
+    "return": (services.dossier_return, gettext_lazy("Return with comments")),
+    "approve": (services.dossier_approve, gettext_lazy("Approve the dossier and its plan")),
+    "reassess": (services.dossier_reassess, gettext_lazy("Record the re-assessment")),
+    "off_list": (services.dossier_take_off_list, gettext_lazy("Take off the list")),
+    "carry_over": (services.dossier_carry_over, gettext_lazy("Carry into the next year")),
+}
+
+
+class DossierListView(ScopedFilterView):
+    model = WeakDossier
+    queryset = dossier_list_queryset()
+    filterset_class = WeakDossierFilterSet
+    template_name = "organizations/dossier_list.html"
+
+
+class ReviewQueueView(TemplateView):
+    """The committee above's queue: dossiers to review, plans running late, inspections due."""
+
+    template_name = "organizations/review_queue.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **review_queue(user=self.request.user)}
+
+
+class DossierCreateView(FormView):
+    form_class = DossierForm
+    template_name = "organizations/dossier_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"year": timezone.localdate().year - 1, "identified_on": timezone.localdate()}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            dossier = services.dossier_open(user=self.request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error("origin", str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Dossier opened. Add the plan's tasks, then submit it."))
+        return redirect(dossier)
+
+
+class DossierDetailView(ScopedViewMixin, DetailView):
+    model = WeakDossier
+    queryset = WeakDossier.objects.select_related("unit", "unit__parent", "rating", "approved_by", "carried_from")
+    context_object_name = "dossier"
+    template_name = "organizations/dossier_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dossier, user = self.object, self.request.user
+        parent = dossier.unit.parent_id
+        can_change = has_right(user, Action.CHANGE, dossier.unit_id) and not dossier.is_void
+        above_review = parent is not None and has_right(user, Action.REVIEW, parent)
+        above_approve = parent is not None and has_right(user, Action.APPROVE, parent)
+        allowed = {
+            "submit": can_change and dossier.status in services.EDITABLE,
+            "return": above_approve and dossier.status == "submitted",
+            "approve": above_approve and dossier.status == "submitted",
+            "reassess": above_review and dossier.status == "consolidating",
+            "off_list": above_approve and dossier.status == "reassessed",
+            "carry_over": above_approve and dossier.status in ("reassessed", "consolidating"),
+        }
+        context.update(
+            page=dossier_page(dossier=dossier, user=user),
+            can_change=can_change,
+            can_edit=can_change and dossier.status in services.EDITABLE,
+            can_edit_tasks=can_change and dossier.status in (*services.EDITABLE, "consolidating"),
+            can_inspect=above_review,
+            can_comment=can_change or has_right(user, Action.REVIEW, dossier.unit_id),
+            moves=[(name, MOVES[name][1]) for name, ok in allowed.items() if ok],
+            task_form=PlanTaskForm(),
+            inspection_form=InspectionForm(),
+            comment_form=CommentForm(),
+            reasons=list(dossier.reasons.all()),
+        )
+        return context
+
+
+class DossierUpdateView(ScopedViewMixin, DetailView):
+    model = WeakDossier
+    queryset = WeakDossier.objects.active()
+    scope_action = Action.CHANGE
+    template_name = "organizations/dossier_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(DossierForm(instance=self.object, user=request.user))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = DossierForm(request.POST, instance=WeakDossier.objects.get(pk=self.object.pk), user=request.user)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("unit", "year", "origin", "identified_on")}
+            try:
+                services.dossier_update(user=request.user, dossier=self.object, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Dossier saved."))
+                return redirect(self.object)
+        return self.render_form(form)
+
+    def render_form(self, form):
+        return render(self.request, self.template_name, {"form": form, "dossier": self.object})
+
+
+class DossierPostView(ScopedViewMixin, DetailView):
+    """Base of the POST actions on a dossier page; each service checks its own right (the committee above for
+    approval), the gate only lets through users who may see the dossier."""
+
+    model = WeakDossier
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        dossier = self.get_object()
+        try:
+            message = self.act(dossier)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, message)
+        return redirect(dossier)
+
+
+class DossierMoveView(DossierPostView):
+    def act(self, dossier):
+        name = self.kwargs["move"]
+        if name not in MOVES:
+            raise ValidationError(_("Unknown action."))
+        service, label = MOVES[name]
+        form = DossierMoveForm(self.request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        arguments = {"user": self.request.user, "dossier": dossier}
+        if name == "return":
+            arguments["comment"] = data.get("note", "")
+        elif name == "reassess":
+            arguments["assessment"] = data.get("note", "")
+        elif name == "off_list":
+            arguments["on"] = data.get("on") or timezone.localdate()
+        elif name in ("approve", "carry_over"):
+            arguments["note"] = data.get("note", "")
+        service(**arguments)
+        return _("Done: {action}.").format(action=label)
+
+
+class DossierCommentView(DossierPostView):
+    def act(self, dossier):
+        services.dossier_comment(user=self.request.user, dossier=dossier, text=self.request.POST.get("text", ""))
+        return _("Comment added.")
+
+
+class TaskCreateView(DossierPostView):
+    pk_url_kwarg = "dossier_pk"
+
+    def act(self, dossier):
+        form = PlanTaskForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()])
+        services.task_save(user=self.request.user, dossier=dossier, **form.cleaned_data)
+        return _("Task added to the plan.")
+
+
+class TaskUpdateView(ScopedViewMixin, DetailView):
+    model = PlanTask
+    queryset = PlanTask.objects.select_related("dossier", "dossier__unit")
+    scope_action = Action.CHANGE
+    template_name = "organizations/task_form.html"
+
+    def get(self, request, *args, **kwargs):
+        task = self.get_object()
+        return self.render_forms(task, PlanTaskForm(instance=task), ProgressForm())
+
+    def post(self, request, *args, **kwargs):
+        task = self.get_object()
+        if "note" in request.POST:
+            progress_form = ProgressForm(request.POST, request.FILES)
+            if progress_form.is_valid():
+                try:
+                    services.task_add_progress(user=request.user, task=task, **progress_form.cleaned_data)
+                except ValidationError as error:
+                    add_service_errors(progress_form, error)
+                else:
+                    messages.success(request, _("Progress recorded."))
+                    return redirect(task.dossier)
+            return self.render_forms(task, PlanTaskForm(instance=task), progress_form)
+        form = PlanTaskForm(request.POST, instance=PlanTask.objects.get(pk=task.pk))
+        if form.is_valid():
+            try:
+                services.task_save(user=request.user, dossier=task.dossier, task=task, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Task saved."))
+                return redirect(task.dossier)
+        return self.render_forms(task, form, ProgressForm())
+
+    def render_forms(self, task, form, progress_form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "task": task,
+                "dossier": task.dossier,
+                "form": form,
+                "progress_form": progress_form,
+                "progress": task.progress.select_related("user"),
+            },
+        )
+
+
+class InspectionCreateView(DossierPostView):
+    pk_url_kwarg = "dossier_pk"
+
+    def act(self, dossier):
+        form = InspectionForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()])
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("conclusions")}
+        services.inspection_record(user=self.request.user, dossier=dossier, conclusions=form.conclusion_rows(), **data)
+        return _("Inspection recorded.")
+
+
+class ConclusionDoneView(ScopedViewMixin, DetailView):
+    model = InspectionConclusion
+    queryset = InspectionConclusion.objects.select_related("inspection__dossier")
+    scope_action = Action.CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        conclusion = self.get_object()
+        form = ConclusionDoneForm(request.POST)
+        if form.is_valid():
+            try:
+                services.conclusion_mark_done(user=request.user, conclusion=conclusion, on=form.cleaned_data["on"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Conclusion marked implemented."))
+        else:
+            messages.error(request, _("Enter the date of implementation (dd/mm/yyyy)."))
+        return redirect(conclusion.inspection.dossier)
