@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import views, views_dossiers
+from organizations import views, views_dossiers, views_ratings
 
 app_name = "organizations"
 
@@ -22,4 +22,9 @@ urlpatterns = [
         name="inspection_create",
     ),
     path("conclusions/<int:pk>/done/", views_dossiers.ConclusionDoneView.as_view(), name="conclusion_done"),
+    path("ratings/", views_ratings.QualityRatingListView.as_view(), name="rating_list"),
+    path("ratings/new/", views_ratings.QualityRatingCreateView.as_view(), name="rating_create"),
+    path("ratings/commune/", views_ratings.QualityRatingBulkView.as_view(), name="rating_bulk"),
+    path("weak/", views_ratings.WeakListView.as_view(), name="weak_list"),
+    path("weak/export/", views_ratings.WeakListExportView.as_view(), name="weak_list_export"),
 ]
