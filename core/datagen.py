@@ -99,6 +99,7 @@ SCALES = {
 YEARS = 5
 SCHEDULED_AHEAD_DAYS = 30  # sessions already on the reception calendar
 CHUNK_ROWS = 50_000  # rows per COPY statement (and per block of ids taken from a sequence)
+DEFER_INDEXES_FROM = 100_000  # cases; from this size indexes are rebuilt after loading rather than kept up to date
 
 VISIT_SOURCED_SHARE = 1 / 3  # cases opened from a letter handed in at a reception visit
 REPEAT_LETTERS_PER_CASE = 0.08  # later letters on the same matter, joined to the case
@@ -200,7 +201,12 @@ ACCEPT_PATH = frozenset({S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.CONCLUDED, S.IMP
 CONCLUDED = frozenset({S.CONCLUDED, S.IMPLEMENTED})
 INTAKE_OPEN = frozenset({S.RECEIVED, S.CLASSIFIED})
 RESOLVE_OPEN = frozenset({S.ACCEPTED, S.VERIFYING, S.DIALOGUE})
-SESSION_KIND_WEIGHTS = {SessionKind.REGULAR: 55, SessionKind.PERIODIC: 35, SessionKind.AD_HOC: 7, SessionKind.DIALOGUE: 3}
+SESSION_KIND_WEIGHTS = {
+    SessionKind.REGULAR: 55,
+    SessionKind.PERIODIC: 35,
+    SessionKind.AD_HOC: 7,
+    SessionKind.DIALOGUE: 3,
+}
 VISITS_PER_SESSION = [0, 1, 1, 2, 2, 3, 3, 4, 5, 6]
 OTHER_VISIT_OUTCOMES = {VisitOutcome.GUIDED: 75, VisitOutcome.TRANSFERRED: 18, VisitOutcome.REFUSED: 7}
 LETTER_CHANNELS = {Channel.POST: 50, Channel.ONLINE: 25, Channel.TRANSFERRED: 25}
@@ -462,14 +468,30 @@ class PostgresSink:
     def __init__(self, cursor) -> None:
         self.cursor = cursor
         self._sequences: dict[str, str] = {}
+        self._indexes: list[str] = []
 
-    def prepare(self) -> None:
+    def prepare(self, tables: Iterable[Table], *, defer_indexes: bool) -> None:
         # Parents are always copied before their children (see _tables), so foreign keys can be checked as each
         # COPY ends instead of queueing millions of deferred checks until commit.
         self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        if defer_indexes:
+            # Building an index once is several times faster than updating it row by row (the trigram indexes
+            # above all). Only plain indexes go: primary keys and unique indexes keep checking every row. This
+            # runs in the load's transaction, so a failed load rolls the indexes back in place.
+            self.cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique",
+                [[table.name for table in tables]],
+            )
+            for name, definition in self.cursor.fetchall():
+                self.cursor.execute(f"DROP INDEX {name}")
+                self._indexes.append(definition)
 
     def finish(self) -> None:
+        """Rebuild the indexes set aside by `prepare`."""
+        for definition in self._indexes:
+            self.cursor.execute(definition)
         # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: give the rest of the transaction that back.
         self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
@@ -506,7 +528,7 @@ class SqliteSink:
         self._next: dict[str, int] = {}
         self._offset = timezone.get_current_timezone().utcoffset(datetime(2025, 1, 1))
 
-    def prepare(self) -> None:
+    def prepare(self, tables: Iterable[Table], *, defer_indexes: bool) -> None:
         pass
 
     def finish(self) -> None:
@@ -616,7 +638,9 @@ def communes(scale: Scale, rng: random.Random) -> list[Family]:
     return [
         Family(
             current=_place(unit, None),
-            former=[_place(old, old.parent if old.parent.kind == UnitKind.DISTRICT else None) for old in former[unit.pk]],
+            former=[
+                _place(old, old.parent if old.parent.kind == UnitKind.DISTRICT else None) for old in former[unit.pk]
+            ],
         )
         for unit in current
     ]
@@ -782,10 +806,7 @@ class Generator:
         """A summary and its folded text: what, and where in the commune."""
         rng = self.rng
         text = rng.choice(MATTERS[self.field_codes[field_id]][kind])
-        if place.rural:
-            where = f"thôn {rng.choice(VILLAGES)}"
-        else:
-            where = f"tổ dân phố số {rng.randint(1, 40)}"
+        where = f"thôn {rng.choice(VILLAGES)}" if place.rural else f"tổ dân phố số {rng.randint(1, 40)}"
         return f"{text} tại {where}, {place.title}", f"{_fold(text)} tai {_fold(where)}, {_fold(place.title)}"
 
     def kind_and_field(self) -> tuple[str, int]:
@@ -807,7 +828,10 @@ class Generator:
         cases_per_day = _spread(self.scale.cases, day_weights)
         repeats_per_day = _spread(round(self.scale.cases * REPEAT_LETTERS_PER_CASE), day_weights)
         others_per_day = _spread(round(self.scale.cases * OTHER_LETTERS_PER_CASE), day_weights)
-        visit_sourced_due = 0.0
+        # A visit that hands in a letter opens a case; on days with many such visits the cases by post of the
+        # following days make up for it, so the total is exact and about a third of cases come from a visit.
+        cases_left = self.scale.cases
+        visit_sourced_due, ahead = 0.0, 0
         year = None
         for index, day in enumerate(session_days):
             if day.year != year:
@@ -817,13 +841,16 @@ class Generator:
             if day > today:
                 continue
             visit_sourced_due += cases_per_day[index] * VISIT_SOURCED_SHARE
-            opened = min(len(visits), int(visit_sourced_due))
+            opened = min(len(visits), int(visit_sourced_due), cases_left)
             visit_sourced_due -= opened
+            by_letter = min(max(cases_per_day[index] - opened - ahead, 0), cases_left - opened)
+            ahead += opened + by_letter - cases_per_day[index]
+            cases_left -= opened + by_letter
             for position in sorted(rng.sample(range(len(visits)), opened)):
                 visits[position] = (*visits[position][:-1], VisitOutcome.LETTER_RECEIVED)
             for visit in visits:
                 self.write_visit(day, *visit)
-            for _ in range(cases_per_day[index] - opened):
+            for _ in range(by_letter):
                 self.case_by_letter(day)
             for _ in range(repeats_per_day[index]):
                 self.repeat_letter(day)
@@ -947,17 +974,27 @@ class Generator:
             )
 
     def case_by_letter(self, day: date) -> None:
+        """A case opened from a letter by post, online or transferred; a few complaints come a second time."""
+        rng = self.rng
         family = self.family()
         place = self.place(family, day)
-        minute = self.rng.randint(7 * 60 + 30, 16 * 60 + 30)
+        minute = rng.randint(7 * 60 + 30, 16 * 60 + 30)
         kind, field_id = self.kind_and_field()
-        summary, summary_folded = self.matter(kind, field_id, place)
+        previous = None
+        if kind == CaseKind.COMPLAINT and family.closed_complaints and rng.random() < SECOND_TIME_SHARE:
+            previous = rng.choice(family.closed_complaints)
+            person, field_id = previous.person, previous.field_id
+            summary = f"Khiếu nại lần hai: {previous.summary}"
+            summary_folded = f"khieu nai lan hai: {previous.summary_folded}"
+        else:
+            person = self.person(family, place, day, minute)
+            summary, summary_folded = self.matter(kind, field_id, place)
         self.open_case(
             family=family,
             place=place,
             day=day,
             minute=minute,
-            person=self.person(family, place, day, minute),
+            person=person,
             kind=kind,
             field_id=field_id,
             summary=summary,
@@ -965,15 +1002,14 @@ class Generator:
             people=self.pick(self.people),
             channel=self.pick(self.channels),
             visit_id=None,
+            previous=previous,
         )
 
     def lifecycle(self, received: date) -> tuple[str, date | None, date | None, date | None, date | None]:
         """Status, and the dates of acceptance, conclusion and closure, and when the intake step ended."""
         rng = self.rng
         age = (self.today - received).days
-        for limit, statuses, weights in self.statuses:
-            if limit is None or age < limit:
-                break
+        statuses, weights = next((s, w) for limit, s, w in self.statuses if limit is None or age < limit)
         status = rng.choices(statuses, cum_weights=weights)[0]
         accepted = concluded = closed = intake_end = None
         if status in ACCEPT_PATH or (status == S.CLOSED and rng.random() < 0.85):
@@ -1003,15 +1039,11 @@ class Generator:
         people: int,
         channel: str,
         visit_id: int | None,
+        previous: CaseRef | None = None,
     ) -> None:
         """A case with the letter that opened it, its deadlines, its "created" event and any designations."""
         rng, t, sink = self.rng, self.t, self.sink
-        attempt, previous = Attempt.FIRST, None
-        if kind == CaseKind.COMPLAINT and family.closed_complaints and rng.random() < SECOND_TIME_SHARE:
-            previous = rng.choice(family.closed_complaints)
-            attempt, person, field_id = Attempt.SECOND, previous.person, previous.field_id
-            summary = f"Khiếu nại lần hai: {previous.summary}"
-            summary_folded = f"khieu nai lan hai: {previous.summary_folded}"
+        attempt = Attempt.SECOND if previous else Attempt.FIRST
         complexity = self.pick(self.complexities)
         remote = place.rural and rng.random() < 0.05
         status, accepted, concluded, closed, intake_end = self.lifecycle(day)
@@ -1326,7 +1358,8 @@ def delete_generated(user: User) -> dict[str, int]:
             (CaseDesignation, f"case_id IN ({cases})", [uid]),
             (
                 Dialogue.cases.through,
-                f"case_id IN ({cases}) OR dialogue_id IN (SELECT id FROM {t[Dialogue]} WHERE session_id IN ({sessions}))",
+                f"case_id IN ({cases}) "
+                f"OR dialogue_id IN (SELECT id FROM {t[Dialogue]} WHERE session_id IN ({sessions}))",
                 [uid, uid],
             ),
             (Dialogue, f"session_id IN ({sessions})", [uid]),
@@ -1352,9 +1385,7 @@ def delete_generated(user: User) -> dict[str, int]:
 
 
 def has_generated(user: User) -> bool:
-    return any(
-        model.objects.filter(created_by=user).exists() for model in (ReceptionSession, Visit, Letter, Case)
-    )
+    return any(model.objects.filter(created_by=user).exists() for model in (ReceptionSession, Visit, Letter, Case))
 
 
 @dataclass
@@ -1362,6 +1393,7 @@ class Report:
     tables: list[Table]
     reset_seconds: float | None
     generate_seconds: float
+    index_seconds: float
     analyze_seconds: float
     total_seconds: float
     families: int
@@ -1389,8 +1421,8 @@ def generate(*, scale_name: str, seed: int = 1, reset: bool = False, log: Callab
         elif has_generated(user):
             raise GenerationError("Generated data is already there: run again with --reset to replace it.")
         sink = PostgresSink(cursor) if connection.vendor == "postgresql" else SqliteSink(cursor)
-        sink.prepare()
         loader = Loader(sink, _tables())
+        sink.prepare(loader.tables.values(), defer_indexes=scale.cases >= DEFER_INDEXES_FROM)
         mark = time.perf_counter()
         generator = Generator(scale=scale, seed=seed, loader=loader, user=user, log=log)
         former = len({place.id for family in generator.families for place in family.former})
@@ -1402,8 +1434,10 @@ def generate(*, scale_name: str, seed: int = 1, reset: bool = False, log: Callab
         for phase in generator.phases():
             phase()
         loader.flush()
+        index_mark = time.perf_counter()
         sink.finish()
-        generate_seconds = time.perf_counter() - mark
+        index_seconds = time.perf_counter() - index_mark
+        generate_seconds = index_mark - mark
     mark = time.perf_counter()
     with connection.cursor() as cursor:
         (PostgresSink if connection.vendor == "postgresql" else SqliteSink)(cursor).analyze(loader.tables.values())
@@ -1412,6 +1446,7 @@ def generate(*, scale_name: str, seed: int = 1, reset: bool = False, log: Callab
         tables=list(loader.tables.values()),
         reset_seconds=reset_seconds,
         generate_seconds=generate_seconds,
+        index_seconds=index_seconds,
         analyze_seconds=analyze_seconds,
         total_seconds=time.perf_counter() - started,
         families=len(generator.families),
@@ -1424,28 +1459,29 @@ def profile(user: User) -> dict[str, float]:
     cases = Case.objects.filter(created_by=user)
     total = cases.count() or 1
     today = timezone.localdate()
-    letters = Letter.objects.filter(created_by=user).count()
-    citizens = Citizen.objects.filter(cases__created_by=user).distinct()
-    citizen_ids = set(Visit.objects.filter(created_by=user).values_list("citizen_id", flat=True))
-    citizen_ids |= set(Letter.objects.filter(created_by=user, sender__isnull=False).values_list("sender_id", flat=True))
-    references = models.Count("visits", distinct=True) + models.Count("letters", distinct=True)
-    repeating = (
-        Citizen.objects.filter(pk__in=citizen_ids).annotate(n=references).filter(n__gte=2).count()
-        if len(citizen_ids) < 50_000
-        else None
-    )
-    del citizens
 
     def share(queryset) -> float:
         return round(100 * queryset.count() / total, 2)
 
-    result = {
+    # A citizen repeats when they came more than once: visits, and letters not handed in at a visit.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END), COUNT(*) FROM ("
+            f"SELECT person, COUNT(*) AS n FROM ("
+            f"SELECT citizen_id AS person FROM {Visit._meta.db_table} WHERE created_by_id = %s UNION ALL "
+            f"SELECT sender_id FROM {Letter._meta.db_table} "
+            f"WHERE created_by_id = %s AND sender_id IS NOT NULL AND source_visit_id IS NULL"
+            f") AS contacts GROUP BY person) AS people",
+            [user.pk, user.pk],
+        )
+        repeating, people = cursor.fetchone()
+    return {
         "complaints": share(cases.filter(kind=CaseKind.COMPLAINT)),
         "denunciations": share(cases.filter(kind=CaseKind.DENUNCIATION)),
         "recommendations_feedback": share(cases.filter(kind__in=[CaseKind.RECOMMENDATION, CaseKind.FEEDBACK])),
         "land_and_site_clearance": share(cases.filter(field__code__in=["dat-dai", "giai-phong-mat-bang"])),
         "from_a_visit": share(cases.filter(source_visit__isnull=False)),
-        "letters_per_case": round(letters / total, 2),
+        "letters_per_case": round(Letter.objects.filter(created_by=user).count() / total, 2),
         "mass": share(cases.filter(people_count__gte=5)),
         "hot_spot": share(cases.filter(is_hot_spot=True)),
         "focus": share(cases.filter(is_focus=True)),
@@ -1453,7 +1489,5 @@ def profile(user: User) -> dict[str, float]:
         "open": share(cases.filter(status__in=OPEN_STATUSES)),
         "open_overdue": share(cases.filter(status__in=OPEN_STATUSES, due_on__lt=today)),
         "before_reform": share(cases.filter(received_on__lt=REFORM_START)),
+        "citizens_repeating": round(100 * (repeating or 0) / (people or 1), 2),
     }
-    if repeating is not None:
-        result["citizens_repeating"] = round(100 * repeating / (len(citizen_ids) or 1), 2)
-    return result

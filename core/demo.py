@@ -9,6 +9,7 @@ from accounts.roles import Role
 from cases.demo import ensure_cases_demo
 from citizens.demo import ensure_reception_demo
 from organizations.demo import ensure_demo_organizations
+from organizations.demo_weak import ensure_weak_demo
 from organizations.models import Unit
 
 DEMO_PASSWORD = "SoTheoDoi@2026"
@@ -86,4 +87,5 @@ def load_demo() -> list[DemoAccount]:
             visits=letter_visits,
             seed=seed,
         )
+    ensure_weak_demo()
     return DEMO_ACCOUNTS

@@ -16,8 +16,7 @@ from core.periods import half_year_start
 from organizations.choices import RatingLevel, UnitKind
 from organizations.models import QualityRating, RatingRegulation, Unit
 from organizations.scoping import subtree_ids
-from organizations.services import PARTY_ORGANIZATION_KINDS
-from organizations.services import _validate_rating as validate_rating
+from organizations.services import PARTY_ORGANIZATION_KINDS, rating_validate
 
 DATE_INPUT = forms.DateInput(
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}, format="%d/%m/%Y"
@@ -57,7 +56,7 @@ class PartyOrganizationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, unit: Unit) -> str:
         label = f"{unit.name} · {unit.parent}" if unit.parent_id else unit.name
         if unit.valid_to:
-            label += " ({})".format(_("until {date}").format(date=unit.valid_to.strftime("%d/%m/%Y")))
+            label += " ({})".format(_("until %(date)s") % {"date": unit.valid_to.strftime("%d/%m/%Y")})
         return label
 
 
@@ -109,7 +108,6 @@ class QualityRatingForm(forms.Form):
         units = party_organizations(user, Action.CHANGE)
         self.fields["unit"].queryset = units
         self.fields["score"].help_text = _("Only under Regulation 366-QĐ/TW (from 2025): out of 100 points.")
-        self.fields["reasons"].help_text = _("Required in practice for “did not complete its tasks”.")
         _limit_to_this_year(self.fields["year"])
         self.initial.setdefault("year", default_rating_year())
 
@@ -137,11 +135,12 @@ class QualityRatingFilterSet(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         queryset=_filter_units,
         label=_("Unit"),
+        empty_label=_("All"),
         method="filter_within",
         help_text=_("The unit and every organization under it."),
     )
     regulation = django_filters.ModelChoiceFilter(
-        queryset=RatingRegulation.objects.order_by("-year_from"), label=_("Regulation applied")
+        queryset=RatingRegulation.objects.order_by("-year_from"), label=_("Regulation applied"), empty_label=_("All")
     )
 
     class Meta:
@@ -202,12 +201,10 @@ class RatingRowForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("level") and cleaned.get("unit"):
-            self.check_rules(cleaned)
-            return cleaned
         if cleaned.get("level"):
-            return cleaned
-        if self.initial.get("level"):
+            if cleaned.get("unit"):
+                self.check_rules(cleaned)
+        elif self.initial.get("level"):
             self.add_error("level", _("A recorded rating cannot be removed; choose its level."))
         elif cleaned.get("score") is not None or (cleaned.get("reasons") or "").strip():
             self.add_error("level", _("Choose the level, or clear the line."))
@@ -224,7 +221,7 @@ class RatingRowForm(forms.Form):
             score=cleaned.get("score"),
         )
         try:
-            validate_rating(rating)
+            rating_validate(rating)
         except forms.ValidationError as error:
             for name, errors in error.error_dict.items():
                 self.add_error(name if name in self.fields else None, errors)
@@ -298,7 +295,7 @@ class WeakListForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = (
             Unit.objects.visible_to(user, Action.VIEW)
-            .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.BLOC, UnitKind.COMMUNE, UnitKind.GRASSROOTS])
+            .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.BLOC, UnitKind.COMMUNE])
             .order_by(F("valid_to").desc(nulls_first=True), "kind", "name")
         )
 

@@ -49,7 +49,9 @@ def _event(dossier, user, kind, note="", from_status="", to_status="") -> None:
 # Ratings -------------------------------------------------------------------------------------------------------
 
 
-def _validate_rating(rating: QualityRating) -> None:
+def rating_validate(rating: QualityRating) -> None:
+    """The rules a rating obeys: the regulation applies to the year, the level exists under it, and a score
+    gives the level of its band."""
     errors = {}
     regulation = rating.regulation
     if not (regulation.year_from <= rating.year and (regulation.year_to is None or rating.year <= regulation.year_to)):
@@ -85,7 +87,7 @@ def rating_record(
         unit=unit, year=year, rated_by=user
     )
     rating.regulation, rating.level, rating.score, rating.reasons = regulation, level, score, reasons.strip()
-    _validate_rating(rating)
+    rating_validate(rating)
     save_with_history(rating, user=user)
     if (
         level in (RatingLevel.NOT_COMPLETED, RatingLevel.WEAK)
@@ -113,7 +115,9 @@ def ratings_record_for_commune(*, user, rows: list[dict[str, Any]]) -> list[Qual
             with transaction.atomic():
                 ratings.append(rating_record(user=user, **row))
         except ValidationError as error:
-            errors[index] = error
+            # Keyed "<row>-<field>" (or "<row>" for a whole-row error), so the form can show it on its line.
+            for field, messages in getattr(error, "message_dict", {str(index): error.messages}).items():
+                errors[f"{index}-{field}" if field != str(index) else field] = messages
     if errors:
         raise ValidationError(errors)  # the outer transaction rolls back every row
     return ratings

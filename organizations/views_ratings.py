@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -28,35 +28,33 @@ from organizations.forms_ratings import (
 )
 from organizations.models import QualityRating, Unit, WeakDossier
 from organizations.scoping import unit_scope
-from organizations.weak_list import FIGURES, period_presets, weak_figures, weak_remaining, write_weak_list_xlsx
+from organizations.weak_list import (
+    FIGURES,
+    period_presets,
+    period_title,
+    weak_figures,
+    weak_remaining,
+    write_weak_list_xlsx,
+)
 
 OPENS_A_DOSSIER = (RatingLevel.NOT_COMPLETED, RatingLevel.WEAK)
 
 
-def _dossier_list_link() -> str:
-    # The dossier pages live in their own module; without them the message still says what happened.
-    try:
-        url = reverse("organizations:dossier_list")
-    except NoReverseMatch:
-        return ""
-    return format_html(' <a href="{}">{}</a>', url, _("Open the list of dossiers"))
-
-
-def _announce_dossiers(request, ratings: list[QualityRating]) -> None:
-    """Say which organizations a "did not complete" rating put on the list (the service opened their dossiers)."""
-    weak = [rating for rating in ratings if rating.level in OPENS_A_DOSSIER]
+def _announce_dossiers(request, ratings: list[QualityRating], year: int) -> None:
+    """Say which organizations a "did not complete" rating put on the list (the service opened their dossiers,
+    where they had none for the year), with the way to the dossiers."""
+    weak = [rating.unit_id for rating in ratings if rating.level in OPENS_A_DOSSIER]
     if not weak:
         return
-    opened = WeakDossier.objects.active().filter(
-        unit__in=[rating.unit for rating in weak], year__in={rating.year for rating in weak}
-    )
-    names = ", ".join(sorted({str(dossier.unit) for dossier in opened.select_related("unit")}))
+    dossiers = WeakDossier.objects.active().filter(unit_id__in=weak, year=year).select_related("unit")
+    names = ", ".join(sorted({str(dossier.unit) for dossier in dossiers}))
     messages.warning(
         request,
         format_html(
-            "{}{}",
-            _("On the list of weak organizations, with a draft dossier to complete: {names}.").format(names=names),
-            _dossier_list_link(),
+            '{} <a href="{}">{}</a>',
+            _("On the list of weak organizations, each with a dossier for the year: {names}.").format(names=names),
+            reverse("organizations:dossier_list"),
+            _("Open the list of dossiers"),
         ),
     )
 
@@ -125,7 +123,7 @@ class QualityRatingCreateView(FormView):
             self.request,
             _("Rating of {unit} for {year} recorded.").format(unit=rating.unit, year=rating.year),
         )
-        _announce_dossiers(self.request, [rating])
+        _announce_dossiers(self.request, [rating], rating.year)
         return redirect(f"{reverse('organizations:rating_list')}?year={rating.year}")
 
 
@@ -206,7 +204,7 @@ class QualityRatingBulkView(TemplateView):
         count = len(ratings)
         recorded = ngettext("{count} rating recorded for {year}.", "{count} ratings recorded for {year}.", count)
         messages.success(self.request, recorded.format(count=count, year=year))
-        _announce_dossiers(self.request, ratings)
+        _announce_dossiers(self.request, ratings, year)
         return redirect(f"{reverse('organizations:rating_list')}?year={year}")
 
 
@@ -269,6 +267,7 @@ class WeakListView(WeakListMixin, TemplateView):
             figures = weak_figures(user=user, start=period["start"], end=period["end"], unit=unit)
             context.update(
                 period=period,
+                period_title=period_title(period["start"], period["end"]),
                 figures=[(key, label, figures[key]) for key, label in FIGURES],
                 dossiers=list(weak_remaining(user=user, end=period["end"], unit=unit)),
                 can_export=not unit_scope(user, Action.EXPORT).is_empty,

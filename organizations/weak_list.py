@@ -41,6 +41,11 @@ class Period:
     end: date
 
 
+def period_title(start: date, end: date) -> str:
+    """How the period is headed on the page and in the export: "Từ 15/06/2025 đến 14/12/2025"."""
+    return _("From {start} to {end}").format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
+
+
 def period_presets(today: date) -> list[Period]:
     """The periods offered beside the date fields: the statistical half year (Circular 01/2024/TT-TTCP), the
     calendar half year and the calendar year, each up to today."""
@@ -92,7 +97,7 @@ def weak_remaining(*, user, end: date, unit: Unit | None = None, action: str = A
     last_inspection = Inspection.objects.filter(dossier=OuterRef("pk"), on__lte=end).order_by("-on").values("on")[:1]
     return (
         on_list.exclude(Exists(later))
-        .select_related("unit", "unit__parent")
+        .select_related("unit", "unit__parent", "carried_from__unit")
         .annotate(
             task_count=Count("tasks", filter=task),
             tasks_done=Count("tasks", filter=task & Q(tasks__done_on__lte=end)),
@@ -148,7 +153,7 @@ def write_weak_list_xlsx(
         title = f"{title} · {unit}"
     sheet.append([_text(title)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([_("From {start} to {end}").format(start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")])
+    sheet.append([period_title(start, end)])
     sheet["A2"].font = bold
     sheet.append([_("Data as of {time}").format(time=timezone.localtime(as_of).strftime("%d/%m/%Y %H:%M"))])
     sheet.append([])

@@ -5,8 +5,10 @@ without one must not show the other unit's records. New URLs are covered without
 keyword it cannot fill makes the test fail, with the name of the URL, until OBJECT_BUILDERS knows the model.
 """
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -112,6 +114,16 @@ KEYWORD_VALUES = {"move": "accept"}
 KEYWORD_MODELS = {"session_pk": "citizens.receptionsession", "dossier_pk": "organizations.weakdossier"}
 
 
+def readable_text(response) -> str:
+    """The text a user would read in the response: HTML, CSV, or the cells of an XLSX file."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
+        )
+        return " ".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row)
+    return response.content.decode("utf-8-sig")
+
+
 def iter_patterns(resolver: URLResolver, namespace: str = ""):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -164,7 +176,7 @@ def test_every_url_hides_another_units_records(client, name, pattern, ward, ward
         client.force_login(other_ward_official)
         response = client.get(url)
         assert response.status_code in (200, 302, 403, 404)
-        assert ward.name not in response.content.decode(), f"{name} shows another unit's records"
+        assert ward.name not in readable_text(response), f"{name} shows another unit's records"
         listed = set((response.context or {}).get("object_list", []) or [])
         assert not listed & set(inside.values()), f"{name} lists another unit's records"
         return

@@ -190,3 +190,18 @@ def test_the_dossier_journey_in_views(client, dossier, ward_official, district_r
     assert client.post(reverse("organizations:dossier_move", args=[dossier.pk, "reassess"])).status_code == 404
     assert DossierEvent.objects.filter(dossier=dossier, kind="transition").count() == 4
     assert PlanTask.objects.filter(dossier=dossier).count() == 4
+
+
+def test_ratings_for_a_commune_are_all_or_nothing_with_errors_per_row(ward, grassroots, ward_official):
+    from organizations.models import QualityRating, RatingRegulation
+
+    second = UnitFactory(name="Chi bộ Khu dân cư số 1", kind="grassroots", parent=ward, code="")
+    regulation = RatingRegulation.objects.get(code="366-QĐ/TW")
+    rows = [
+        {"unit": grassroots, "year": 2025, "regulation": regulation, "level": "good", "score": 80},
+        {"unit": second, "year": 2025, "regulation": regulation, "level": "excellent", "score": 60},
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.ratings_record_for_commune(user=ward_official, rows=rows)
+    assert set(error.value.message_dict) == {"1-level"}
+    assert not QualityRating.objects.exists()
