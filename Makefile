@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check lint venv services messages worker
+.PHONY: run test check lint venv services messages worker data
 
 # Create the virtual environment with a Python >= 3.12 and install the pinned packages (again only when the
 # requirement files change).
@@ -22,9 +22,12 @@ run: venv
 	$(PY) manage.py load_demo
 	scripts/serve.sh
 
-## test: the whole suite on PostgreSQL and Redis (started if down), then the smoke run on SQLite
+## test: the whole suite on PostgreSQL and Redis (started if down); the tests that drive a real Celery worker or
+## a browser run last, on their own database, because they commit data the worker and live server must see;
+## then the smoke run on SQLite. Browser screenshots land in var/e2e-screenshots/.
 test: venv services
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not worker and not e2e"
+	TEST_DATABASE_NAME=test_sotheodoi_live $(PY) -m pytest -p no:xdist -m "worker or e2e" --create-db
 	DATABASE_URL=sqlite:// $(PY) -m pytest -m smoke -p no:xdist -q
 
 ## check: lint, formatting and migrations, as CI runs them
@@ -35,6 +38,13 @@ check: venv
 
 services:
 	@scripts/services-up.sh
+
+SCALE ?= small
+## data: generated data for load tests, SCALE=tiny|small|district|city (district and city need a PostgreSQL
+## DATABASE_URL); replaces earlier generated rows, leaves everything else alone
+data: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py generate_data --scale $(SCALE) --reset
 
 ## worker: a Celery worker with the beat scheduler, for a set-up with CELERY_BROKER_URL
 worker: venv

@@ -25,6 +25,7 @@ NAVIGATION = [
             "organizations:conclusion",
         ),
     ),
+    ("reports:report_list", _("Reports"), ("reports:",)),
     ("organizations:unit_list", _("Units"), ("organizations:unit",)),
 ]
 

@@ -470,23 +470,24 @@ class PostgresSink:
         self._sequences: dict[str, str] = {}
         self._indexes: list[str] = []
 
-    def prepare(self, tables: Iterable[Table], *, defer_indexes: bool) -> None:
-        # Parents are always copied before their children (see _tables), so foreign keys can be checked as each
-        # COPY ends instead of queueing millions of deferred checks until commit.
+    def begin(self) -> None:
+        # Rows are deleted children first and copied parents first (see _tables), so foreign keys can be checked
+        # as each statement ends instead of queueing millions of deferred checks until commit.
         self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        if defer_indexes:
-            # Building an index once is several times faster than updating it row by row (the trigram indexes
-            # above all). Only plain indexes go: primary keys and unique indexes keep checking every row. This
-            # runs in the load's transaction, so a failed load rolls the indexes back in place.
-            self.cursor.execute(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique",
-                [[table.name for table in tables]],
-            )
-            for name, definition in self.cursor.fetchall():
-                self.cursor.execute(f"DROP INDEX {name}")
-                self._indexes.append(definition)
+
+    def defer_indexes(self, tables: Iterable[Table]) -> None:
+        """Drop the plain indexes of `tables` until `finish`: building an index once is several times faster
+        than updating it row by row (the trigram indexes above all). Primary keys and unique indexes stay and
+        check every row. This runs in the load's transaction, so a failed load puts the indexes back."""
+        self.cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique",
+            [[table.name for table in tables]],
+        )
+        for name, definition in self.cursor.fetchall():
+            self.cursor.execute(f"DROP INDEX {name}")
+            self._indexes.append(definition)
 
     def finish(self) -> None:
         """Rebuild the indexes set aside by `prepare`."""
@@ -528,7 +529,10 @@ class SqliteSink:
         self._next: dict[str, int] = {}
         self._offset = timezone.get_current_timezone().utcoffset(datetime(2025, 1, 1))
 
-    def prepare(self, tables: Iterable[Table], *, defer_indexes: bool) -> None:
+    def begin(self) -> None:
+        pass
+
+    def defer_indexes(self, tables: Iterable[Table]) -> None:
         pass
 
     def finish(self) -> None:
@@ -732,7 +736,10 @@ class Generator:
         self.archive_reasons = _weighted(ARCHIVE_REASONS)
         self.letter_contents = _weighted({**KIND_WEIGHTS, LetterContent.MULTIPLE: 5})
         self.statuses = [(limit, *_weighted(weights)) for limit, weights in STATUS_BY_AGE]
-        self.days = [self.start + timedelta(days=n) for n in range(1, (self.today - self.start).days + 1)]
+        # Records run up to yesterday, so nothing is dated later in the day than the run; today's sessions and
+        # the next weeks' are on the calendar as scheduled.
+        self.last = self.today - timedelta(days=1)
+        self.days = [self.start + timedelta(days=n) for n in range(1, (self.last - self.start).days + 1)]
         self.delta = [timedelta(days=n) for n in range(400)]
 
     def phases(self) -> list[Callable[[], None]]:
@@ -755,7 +762,7 @@ class Generator:
         return f"{NUMBER_PREFIX}{value}/{year}"
 
     def after(self, day: date, low: int, high: int) -> date:
-        return min(day + self.delta[self.rng.randint(low, high)], self.today)
+        return min(day + self.delta[self.rng.randint(low, high)], self.last)
 
     def pick(self, weighted: tuple[list, list[float]]):
         return self.rng.choices(weighted[0], cum_weights=weighted[1])[0]
@@ -820,7 +827,7 @@ class Generator:
         and designations, repeat letters and letters that never become cases."""
         rng, today = self.rng, self.today
         calendar = self.rules.calendar
-        session_days = self.days + [today + timedelta(days=n) for n in range(1, SCHEDULED_AHEAD_DAYS + 1)]
+        session_days = self.days + [today + timedelta(days=n) for n in range(SCHEDULED_AHEAD_DAYS + 1)]
         # Public bodies receive on working days; volumes vary from day to day.
         session_weights = [calendar.is_working_day(d) * rng.uniform(0.7, 1.3) for d in session_days]
         day_weights = [(1.0 if calendar.is_working_day(d) else 0.03) * rng.uniform(0.7, 1.3) for d in self.days]
@@ -838,7 +845,7 @@ class Generator:
                 year = day.year
                 self.log(f"  {year} …")
             visits = self.sessions_of(day, sessions_per_day[index])
-            if day > today:
+            if day > self.last:
                 continue
             visit_sourced_due += cases_per_day[index] * VISIT_SOURCED_SHARE
             opened = min(len(visits), int(visit_sourced_due), cases_left)
@@ -862,7 +869,7 @@ class Generator:
         """The day's sessions; returns their visits (not yet written: which hand in a letter is decided after)."""
         rng, t = self.rng, self.t
         visits = []
-        future = day > self.today
+        future = day > self.last
         for _ in range(count):
             family = self.family()
             place = self.place(family, day)
@@ -882,7 +889,7 @@ class Generator:
             online = day >= ONLINE_RECEPTION_FROM and kind != SessionKind.DIALOGUE and rng.random() < 0.15
             minute = 8 * 60 if rng.random() < 0.6 else 14 * 60
             starts_at = self.sink.timestamp(day, minute)
-            created_at = self.sink.timestamp(day - self.delta[rng.randint(0, 7)], 7 * 60 + rng.randint(0, 60))
+            created_at = self.sink.timestamp(day - self.delta[rng.randint(1, 7)], 7 * 60 + rng.randint(0, 60))
             session_id = self.loader.new_id(t["sessions"])
             t["sessions"].rows.append(
                 (
@@ -1330,14 +1337,47 @@ def _generated(model: type[models.Model]) -> str:
     return f"SELECT id FROM {model._meta.db_table} WHERE created_by_id = %s"
 
 
-def delete_generated(user: User) -> dict[str, int]:
-    """Delete every generated row (and whatever hangs off a generated case or session), children first.
-    Citizens are deleted when generated rows referred to them and nothing else still does."""
+@dataclass
+class Reset:
+    rows: int
+    truncated: bool  # every row of the tables was generated, so they were emptied with TRUNCATE
+
+
+def delete_generated(user: User) -> Reset:
+    """Delete every generated row and whatever hangs off a generated case or session. Citizens go when generated
+    rows referred to them and nothing else still does. When the tables hold nothing but generated rows (a
+    database made for measuring), PostgreSQL empties them with TRUNCATE instead of deleting row by row."""
     t = {m: m._meta.db_table for m in (Citizen, ReceptionSession, Dialogue, Visit, Case, Letter)}
-    dialogue_cases = Dialogue.cases.through._meta.db_table
     cases, sessions = _generated(Case), _generated(ReceptionSession)
     uid = user.pk
-    deleted: dict[str, int] = {}
+    statements = [
+        (CaseEvent, f"case_id IN ({cases})", [uid]),
+        (
+            DeadlineExtension,
+            f"deadline_id IN (SELECT id FROM {CaseDeadline._meta.db_table} WHERE case_id IN ({cases}))",
+            [uid],
+        ),
+        (CaseDeadline, f"case_id IN ({cases})", [uid]),
+        (CaseDesignation, f"case_id IN ({cases})", [uid]),
+        (
+            Dialogue.cases.through,
+            f"case_id IN ({cases}) OR dialogue_id IN (SELECT id FROM {t[Dialogue]} WHERE session_id IN ({sessions}))",
+            [uid, uid],
+        ),
+        (Dialogue, f"session_id IN ({sessions})", [uid]),
+        (Letter, "created_by_id = %s", [uid]),
+        (Case, "created_by_id = %s", [uid]),
+        (Visit, "created_by_id = %s", [uid]),
+        (ReceptionSession, "created_by_id = %s", [uid]),
+        (
+            Citizen,
+            f"id IN (SELECT id FROM datagen_citizen) "
+            f"AND NOT EXISTS (SELECT 1 FROM {t[Visit]} v WHERE v.citizen_id = {t[Citizen]}.id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {t[Letter]} l WHERE l.sender_id = {t[Citizen]}.id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {t[Case]} c WHERE c.complainant_id = {t[Citizen]}.id)",
+            [],
+        ),
+    ]
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS datagen_citizen")
         cursor.execute(
@@ -1347,41 +1387,53 @@ def delete_generated(user: User) -> dict[str, int]:
             f"UNION SELECT complainant_id FROM {t[Case]} WHERE created_by_id = %s AND complainant_id IS NOT NULL",
             [uid, uid, uid],
         )
-        statements = [
-            (CaseEvent, f"case_id IN ({cases})", [uid]),
-            (
-                DeadlineExtension,
-                f"deadline_id IN (SELECT id FROM {CaseDeadline._meta.db_table} WHERE case_id IN ({cases}))",
-                [uid],
-            ),
-            (CaseDeadline, f"case_id IN ({cases})", [uid]),
-            (CaseDesignation, f"case_id IN ({cases})", [uid]),
-            (
-                Dialogue.cases.through,
-                f"case_id IN ({cases}) "
-                f"OR dialogue_id IN (SELECT id FROM {t[Dialogue]} WHERE session_id IN ({sessions}))",
-                [uid, uid],
-            ),
-            (Dialogue, f"session_id IN ({sessions})", [uid]),
-            (Letter, "created_by_id = %s", [uid]),
-            (Case, "created_by_id = %s", [uid]),
-            (Visit, "created_by_id = %s", [uid]),
-            (ReceptionSession, "created_by_id = %s", [uid]),
-            (
-                Citizen,
-                f"id IN (SELECT id FROM datagen_citizen) "
-                f"AND NOT EXISTS (SELECT 1 FROM {t[Visit]} v WHERE v.citizen_id = {t[Citizen]}.id) "
-                f"AND NOT EXISTS (SELECT 1 FROM {t[Letter]} l WHERE l.sender_id = {t[Citizen]}.id) "
-                f"AND NOT EXISTS (SELECT 1 FROM {t[Case]} c WHERE c.complainant_id = {t[Citizen]}.id)",
-                [],
-            ),
-        ]
-        for model, condition, params in statements:
-            table = dialogue_cases if model is Dialogue.cases.through else model._meta.db_table
-            cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)
-            deleted[table] = cursor.rowcount
+        cursor.execute("ANALYZE datagen_citizen")  # without statistics PostgreSQL joins it by nested loops
+        tables = [model._meta.db_table for model, _condition, _params in statements]
+        whole = _only_generated(cursor, uid, tables) if connection.vendor == "postgresql" else None
+        if whole:
+            rows = 0
+            for table in tables:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                rows += cursor.fetchone()[0]
+            cursor.execute(f"TRUNCATE {', '.join(whole)}")
+        else:
+            rows = 0
+            for table, (_model, condition, params) in zip(tables, statements, strict=True):
+                cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)
+                rows += cursor.rowcount
         cursor.execute("DROP TABLE datagen_citizen")
-    return deleted
+    return Reset(rows=rows, truncated=bool(whole))
+
+
+def _only_generated(cursor, uid: int, tables: list[str]) -> list[str] | None:
+    """The tables to TRUNCATE when every row in them is generated, or None. Tables elsewhere with foreign keys
+    into them must be empty (TRUNCATE takes them along)."""
+    for model in (Case, Letter, Visit, ReceptionSession):
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {model._meta.db_table} WHERE created_by_id <> %s)", [uid])
+        if cursor.fetchone()[0]:
+            return None
+    citizen = Citizen._meta.db_table
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {citizen} c WHERE NOT EXISTS "
+        f"(SELECT 1 FROM datagen_citizen d WHERE d.id = c.id))"
+    )
+    if cursor.fetchone()[0]:
+        return None
+    group = list(tables)
+    while True:
+        cursor.execute(
+            "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+            "AND confrelid = ANY(%s::regclass[]) AND NOT conrelid = ANY(%s::regclass[])",
+            [group, group],
+        )
+        outside = [row[0] for row in cursor.fetchall()]
+        if not outside:
+            return group
+        for table in outside:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cursor.fetchone()[0]:
+                return None
+        group += outside
 
 
 def has_generated(user: User) -> bool:
@@ -1413,23 +1465,30 @@ def generate(*, scale_name: str, seed: int = 1, reset: bool = False, log: Callab
     user = datagen_user()
     reset_seconds = None
     with transaction.atomic(), connection.cursor() as cursor:
-        if reset:
-            mark = time.perf_counter()
-            deleted = delete_generated(user)
-            reset_seconds = time.perf_counter() - mark
-            log(f"Reset: {sum(deleted.values()):,} generated rows deleted in {reset_seconds:.1f} s")
-        elif has_generated(user):
-            raise GenerationError("Generated data is already there: run again with --reset to replace it.")
         sink = PostgresSink(cursor) if connection.vendor == "postgresql" else SqliteSink(cursor)
         loader = Loader(sink, _tables())
-        sink.prepare(loader.tables.values(), defer_indexes=scale.cases >= DEFER_INDEXES_FROM)
+        sink.begin()
+        deleted_row_by_row = False
+        if reset:
+            mark = time.perf_counter()
+            result = delete_generated(user)
+            reset_seconds = time.perf_counter() - mark
+            how = "emptied with TRUNCATE" if result.truncated else "deleted"
+            log(f"Reset: {result.rows:,} generated rows {how} in {reset_seconds:.1f} s")
+            deleted_row_by_row = result.rows > 0 and not result.truncated
+        elif has_generated(user):
+            raise GenerationError("Generated data is already there: run again with --reset to replace it.")
+        # Rebuilding indexes would also index the rows just deleted (they stay in the table until this
+        # transaction ends), so indexes are kept up to date instead after a reset that deleted row by row.
+        if scale.cases >= DEFER_INDEXES_FROM and not deleted_row_by_row:
+            sink.defer_indexes(loader.tables.values())
         mark = time.perf_counter()
         generator = Generator(scale=scale, seed=seed, loader=loader, user=user, log=log)
         former = len({place.id for family in generator.families for place in family.former})
         log(
             f"Scale {scale_name}: {scale.cases:,} cases, {scale.sessions:,} sessions in {len(generator.families)} "
             f"communes/wards (and {former} former ones before {REFORM_START:%d/%m/%Y}), "
-            f"{generator.start:%d/%m/%Y} – {generator.today:%d/%m/%Y}"
+            f"{generator.days[0]:%d/%m/%Y} – {generator.last:%d/%m/%Y}"
         )
         for phase in generator.phases():
             phase()

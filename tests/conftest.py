@@ -1,13 +1,22 @@
 """Shared fixtures: a small unit tree with two wards side by side, and one user per role."""
 
+import os
+import subprocess
+import sys
+import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from accounts.roles import Role
+from config.celery_app import app
 from organizations.choices import UnitKind
 from tests.factories import UnitFactory, merge_units, user_with_role
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -77,3 +86,44 @@ def media_root(settings, tmp_path):
     """Uploaded files of each test go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def celery_worker_queue(db):
+    """A real Celery worker process, consuming through the real Redis broker from a queue of its own (parallel
+    test runs must not take each other's tasks). It reaches the same test database as the test, so tests that
+    need it to read their data use `transaction=True` (committed data)."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
+    try:
+        yield queue
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        process.terminate()
+        process.wait(timeout=20)

@@ -20,6 +20,7 @@ from cases.models import CaseDesignation, SavedFilter
 from citizens.models import Dialogue
 from core.models import Notification
 from organizations.models import Inspection, InspectionConclusion, PlanTask, Unit, WeakDossier
+from reports.models import Report
 from tests.factories import (
     CaseFactory,
     CitizenFactory,
@@ -104,12 +105,22 @@ OBJECT_BUILDERS = {
         dossier=_dossier(unit), solution="Kiện toàn", task_type="cadre_work", owner="Bí thư", deadline=date(2026, 6, 1)
     ),
     "organizations.inspectionconclusion": _conclusion,
+    "reports.report": lambda unit: Report.objects.create(
+        unit=unit,
+        period_kind="half_year",
+        year=2026,
+        start=date(2025, 12, 15),
+        end=date(2026, 6, 14),
+        status="done",
+        figures={"sections": []},
+        requested_by=user_with_role(unit),
+    ),
     "cases.casedesignation": lambda unit: CaseDesignation.objects.create(
         case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
     ),
 }
 # URL keywords that are not records.
-KEYWORD_VALUES = {"move": "accept"}
+KEYWORD_VALUES = {"move": "accept", "action": "freeze", "format": "xlsx"}
 # URL keywords named after their role rather than their model.
 KEYWORD_MODELS = {"session_pk": "citizens.receptionsession", "dossier_pk": "organizations.weakdossier"}
 

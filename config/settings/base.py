@@ -147,6 +147,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Deadline reminders, heads' reception shortfalls and their e-mails, before the offices open.
     "daily-notification-sweep": {"task": "core.daily_sweep", "schedule": crontab(hour=6, minute=30)},
+    # Reports waiting since the broker was down are queued again; reports stuck in "running" are failed.
+    "requeue-stuck-reports": {"task": "reports.requeue_stuck", "schedule": crontab(minute="*/5")},
 }
 
 MAILERS = {

@@ -1,0 +1,34 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Action
+from organizations.choices import UnitKind
+from organizations.models import Unit
+from reports.choices import PeriodKind
+
+
+class ReportRequestForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    period_kind = forms.ChoiceField(
+        label=_("Report period"), choices=PeriodKind.choices, initial=PeriodKind.HALF_YEAR, widget=forms.RadioSelect
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2100)
+    calendar_period = forms.BooleanField(
+        label=_("Calendar period"),
+        required=False,
+        help_text=_("From 1 January instead of the statistical cut-off (15 December of the previous year)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = (
+            Unit.objects.visible_to(user, Action.COMPILE)
+            .current()
+            .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
+            .order_by("kind", "name")
+        )
+        self.fields["unit"].queryset = units
+        if units.count() == 1:
+            self.fields["unit"].initial = units.first()
+        self.fields["year"].initial = timezone.localdate().year

@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organizations.scoping import ScopedQuerySet
+from reports.choices import PeriodKind, ReportStatus
+
+
+class Report(models.Model):
+    """A compiled report of a unit for a period: a snapshot of its figures with the data cut-off time. Later
+    edits to the records do not change it; compiling again makes a new version. A unit freezes (chốt) and
+    submits one version; the level above sees the submissions and their roll-up."""
+
+    SCOPE_FIELD = "unit"
+
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit")
+    )
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    calendar_period = models.BooleanField(
+        _("calendar period"), default=False, help_text=_("Calendar months instead of the statistical cut-off.")
+    )
+    start = models.DateField(_("period from"))
+    end = models.DateField(_("period to"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_label = models.CharField(_("step"), max_length=200, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    data_cutoff = models.DateTimeField(_("data as of"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["figures", "progress", "progress_label"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-year", "period_kind", "unit__name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period_kind", "year", "calendar_period", "version"], name="unique_report_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Report %(period)s %(year)s · %(unit)s (v%(version)s)") % {
+            "period": self.get_period_kind_display(),
+            "year": self.year,
+            "unit": self.unit,
+            "version": self.version,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_detail", kwargs={"pk": self.pk})

@@ -1,0 +1,50 @@
+"""Reads of reports: what the level above sees of the submissions from below."""
+
+from django.utils import timezone
+
+from accounts.roles import Action
+from organizations.models import Unit
+from reports.choices import PeriodKind, ReportStatus
+from reports.models import Report
+
+
+def submissions_overview(*, unit: Unit, user, query) -> dict:
+    """The units directly below `unit` with their submitted report for the period (or none yet), and the roll-up
+    of the submitted figures: the sum of each row over the submissions (rates are not summed)."""
+    period_kind = query.get("period_kind") if query.get("period_kind") in PeriodKind.values else PeriodKind.HALF_YEAR
+    try:
+        year = int(query.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    children = list(Unit.objects.visible_to(user, Action.VIEW).current().filter(parent=unit).order_by("name"))
+    submitted = {
+        report.unit_id: report
+        for report in Report.objects.filter(
+            unit__in=children,
+            period_kind=period_kind,
+            year=year,
+            calendar_period=False,
+            status=ReportStatus.SUBMITTED,
+        ).select_related("submitted_by")
+    }
+    rollup: dict[str, dict] = {}
+    for report in submitted.values():
+        for section in report.figures.get("sections", []):
+            target = rollup.setdefault(section["code"], {"title": section["title"], "rows": {}})
+            for row in section["rows"]:
+                if row["code"] == "resolution_rate":
+                    continue
+                entry = target["rows"].setdefault(
+                    row["code"], {"code": row["code"], "label": row["label"], "value": 0, "previous": 0}
+                )
+                entry["value"] += row["value"]
+                entry["previous"] += row["previous"]
+    return {
+        "period_kind": period_kind,
+        "period_label": PeriodKind(period_kind).label,
+        "year": year,
+        "rows": [(child, submitted.get(child.pk)) for child in children],
+        "missing": [child for child in children if child.pk not in submitted],
+        "rollup": [{"title": s["title"], "rows": list(s["rows"].values())} for s in rollup.values()],
+        "period_choices": PeriodKind.choices,
+    }

@@ -1,0 +1,151 @@
+"""Report compilation: a row is created by a service, a worker compiles it from SQL aggregates, and the result
+is a snapshot (figures and data cut-off time) that later edits do not change."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from core.periods import period_bounds
+from core.services import require_right, save_with_history
+from organizations.models import Unit
+from reports.choices import ReportStatus
+from reports.figures import compile_figures
+from reports.models import Report
+
+logger = logging.getLogger(__name__)
+
+WAITING_GRACE = timedelta(minutes=3)
+RUNNING_LIMIT = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+@transaction.atomic
+def report_request(*, user, unit: Unit, period_kind: str, year: int, calendar_period: bool = False) -> Report:
+    """Ask for a report: a new version of the unit's report for the period, compiled by a worker."""
+    require_right(user, Action.COMPILE, unit.pk)
+    start, end = period_bounds(period_kind, year, calendar=calendar_period)
+    if start > timezone.localdate():
+        raise ValidationError({"year": _("This period has not started yet.")})
+    version = (
+        Report.objects.filter(unit=unit, period_kind=period_kind, year=year, calendar_period=calendar_period).aggregate(
+            last=Max("version")
+        )["last"]
+        or 0
+    ) + 1
+    report = Report(
+        unit=unit,
+        period_kind=period_kind,
+        year=year,
+        calendar_period=calendar_period,
+        start=start,
+        end=min(end, timezone.localdate()),
+        version=version,
+        requested_by=user,
+    )
+    save_with_history(report, user=user)
+    from reports.tasks import compile_report  # the task module imports this one
+
+    transaction.on_commit(lambda: _dispatch(compile_report, report.pk))
+    return report
+
+
+def _dispatch(task, report_id: int) -> None:
+    """Queue the compilation. When the broker is down the report stays "waiting" and `reports_requeue_stuck`
+    queues it again later, so no request is lost."""
+    try:
+        task.delay(report_id)
+    except Exception:
+        logger.exception("report %s: could not reach the broker; it stays waiting", report_id)
+
+
+def _progress(report_id: int, percent: int, label: str) -> None:
+    # Outside the compile transaction, so the page polling the row sees it move.
+    Report.objects.filter(pk=report_id).update(progress=percent, progress_label=label)
+
+
+def report_compile(*, report_id: int) -> None:
+    """Compile a report. Idempotent: a report already compiled (or gone) is left as it is, so a redelivered
+    task does nothing twice."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("unit", "requested_by").filter(pk=report_id).first()
+        if report is None or report.status not in (ReportStatus.PENDING, ReportStatus.RUNNING):
+            return
+        report.status, report.started_at, report.data_cutoff = ReportStatus.RUNNING, timezone.now(), timezone.now()
+        report.save(update_fields=["status", "started_at", "data_cutoff"])
+    figures = compile_figures(
+        unit=report.unit,
+        user=report.requested_by,
+        start=report.start,
+        end=report.end,
+        progress=lambda percent, label: _progress(report_id, percent, label),
+    )
+    with transaction.atomic():
+        Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+            figures=figures, status=ReportStatus.DONE, progress=100, progress_label="", finished_at=timezone.now()
+        )
+
+
+def report_fail(*, report_id: int, reason: str) -> None:
+    Report.objects.filter(pk=report_id, status__in=[ReportStatus.PENDING, ReportStatus.RUNNING]).update(
+        status=ReportStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def report_freeze(*, user, report: Report) -> Report:
+    """Freeze (chốt) a compiled version: its figures are the unit's official ones for the period."""
+    require_right(user, Action.COMPILE, report.unit_id)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.DONE:
+        raise ValidationError(_("Only a compiled report can be frozen."))
+    report.status, report.frozen_at = ReportStatus.FROZEN, timezone.now()
+    save_with_history(report, user=user)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, user, report: Report) -> Report:
+    """Submit the frozen report to the level above. One submitted version per unit and period."""
+    require_right(user, Action.COMPILE, report.unit_id)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.FROZEN:
+        raise ValidationError(_("Freeze the report before submitting it."))
+    if Report.objects.filter(
+        unit=report.unit,
+        period_kind=report.period_kind,
+        year=report.year,
+        calendar_period=report.calendar_period,
+        status=ReportStatus.SUBMITTED,
+    ).exists():
+        raise ValidationError(_("A version of this report has already been submitted."))
+    report.status, report.submitted_at, report.submitted_by = ReportStatus.SUBMITTED, timezone.now(), user
+    save_with_history(report, user=user)
+    return report
+
+
+def reports_requeue_stuck(*, now=None) -> tuple[int, int]:
+    """The sweep that keeps no request lost and none running forever: reports still waiting after a few minutes
+    (the broker was down when they were asked for) are queued again; reports running past the task time limit
+    (their worker died and the task was not redelivered) are marked failed."""
+    from reports.tasks import compile_report
+
+    now = now or timezone.now()
+    waiting = list(
+        Report.objects.filter(status=ReportStatus.PENDING, requested_at__lt=now - WAITING_GRACE).values_list(
+            "pk", flat=True
+        )
+    )
+    for report_id in waiting:
+        _dispatch(compile_report, report_id)
+    stuck = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_LIMIT).update(
+        status=ReportStatus.FAILED,
+        error=_("The compilation stopped without finishing; compile it again."),
+        finished_at=now,
+    )
+    return len(waiting), stuck

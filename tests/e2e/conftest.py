@@ -1,0 +1,67 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against a live server on PostgreSQL.
+
+Playwright's sync API runs an event loop in the test thread, which makes Django think it is in async code;
+the ORM calls of the fixtures are safe here (one thread), hence DJANGO_ALLOW_ASYNC_UNSAFE.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.seed import ensure_seed_data
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e-screenshots"
+PASSWORD = "Mat-khau-2026"  # tests.factories.UserFactory
+
+
+@pytest.fixture(autouse=True)
+def seed_data(transactional_db):
+    ensure_seed_data()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[1280, 375], ids=["desktop", "phone"])
+def page(request, browser):
+    context = browser.new_context(viewport={"width": request.param, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.width = request.param
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{page.width}.png", full_page=True)
+
+
+def login(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

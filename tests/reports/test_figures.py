@@ -1,0 +1,291 @@
+"""Every figure of a half-year report checked against numbers worked out by hand (not by the report's queries).
+
+Period: 6 months of 2026 = 15/12/2025 – 14/06/2026; the same period last year: 15/12/2024 – 14/06/2025.
+The report's unit is `ward`, which in 2025 absorbed `old_ward`: last year's records of `old_ward` count for it.
+"""
+
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Case
+from citizens import services as reception_services
+from citizens.models import ReceptionSession
+from organizations import services as weak_services
+from organizations.models import WeakDossier, WeakReason
+from reports import services
+from reports.models import Report
+from tests.factories import CitizenFactory, UnitFactory, field
+
+
+def at(day: date, hour: int = 9):
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour), timezone.get_current_timezone())
+
+
+def session(unit, user, day, kind="regular", **extra):
+    return ReceptionSession.objects.create(
+        unit=unit,
+        number=f"T{ReceptionSession.objects.count() + 1}",
+        kind=kind,
+        status="held",
+        starts_at=at(day),
+        place="Trụ sở",
+        host_name="Cán bộ",
+        created_by=user,
+        **extra,
+    )
+
+
+def case(user, unit, received, kind="complaint", people=1, citizen=None):
+    letter = case_services.letter_receive(
+        user=user,
+        unit=unit,
+        received_on=received,
+        channel="post",
+        sender=citizen or CitizenFactory(unit=unit),
+        signers_count=people,
+        summary="Nội dung",
+        content=kind,
+        field=field(),
+        is_processable=True,
+        within_competence=True,
+    )
+    case_services.letter_dispose(user=user, letter=letter, disposition="case", on=received)
+    return Case.objects.get(letters=letter)
+
+
+def resolve(user, reviewer, case_, accepted, concluded, outcome):
+    case_services.case_transition(user=user, case=case_, move="classify", on=accepted)
+    case_services.case_transition(user=user, case=case_, move="accept", on=accepted)
+    case_services.case_transition(user=reviewer, case=case_, move="conclude", on=concluded, outcome=outcome)
+
+
+@pytest.fixture
+def data(ward, old_ward, other_ward, grassroots, ward_official, district_reviewer, other_ward_official):
+    user, reviewer = ward_official, district_reviewer
+    # Reception this period: 3 sessions held (a voided one and another ward's do not count).
+    s1 = session(ward, user, date(2026, 1, 10))
+    reception_services.visit_record(
+        user=user,
+        session=s1,
+        new_citizen={"full_name": "Lê Văn A"},
+        people_count=1,
+        content="Hỏi thủ tục",
+        field=field(),
+        outcome="guided",
+    )
+    reception_services.visit_record(
+        user=user,
+        session=s1,
+        new_citizen={"full_name": "Đoàn hộ dân"},
+        people_count=7,
+        content="Bồi thường",
+        field=field(),
+        outcome="guided",
+    )
+    s2 = session(ward, user, date(2026, 2, 5), kind="periodic", head_position="party_secretary", head_in_person=True)
+    reception_services.visit_record(
+        user=user,
+        session=s2,
+        new_citizen={"full_name": "Trần Thị B"},
+        people_count=1,
+        content="Khiếu nại cấp phép",
+        field=field(),
+        outcome="letter_received",
+        content_kind="complaint",
+    )
+    session(ward, user, date(2026, 3, 1), kind="periodic", head_position="pc_chairman", head_in_person=False)
+    voided = session(ward, user, date(2026, 1, 20))
+    reception_services.visit_record(
+        user=user,
+        session=voided,
+        new_citizen={"full_name": "X"},
+        people_count=3,
+        content="x",
+        field=field(),
+        outcome="guided",
+    )
+    reception_services.session_void(user=user, session=voided, reason="Nhập nhầm")
+    session(other_ward, other_ward_official, date(2026, 1, 10))
+    # Reception last year, in the ward that merged into this one: 1 session, 1 visit of 2 people.
+    s6 = session(old_ward, user, date(2025, 3, 3))
+    reception_services.visit_record(
+        user=user,
+        session=s6,
+        new_citizen={"full_name": "Phạm C"},
+        people_count=2,
+        content="Kiến nghị",
+        field=field(),
+        outcome="guided",
+    )
+
+    # Letters and cases.
+    anonymous = case_services.letter_receive(
+        user=user,
+        unit=ward,
+        received_on=date(2026, 3, 10),
+        channel="post",
+        is_anonymous=True,
+        summary="Nặc danh",
+    )
+    case_services.letter_classify(
+        user=user,
+        letter=anonymous,
+        content="complaint",
+        field=field(),
+        is_processable=False,
+        missing_element="Không rõ người gửi",
+    )
+    case_services.letter_dispose(
+        user=user, letter=anonymous, disposition="archived", archive_reason="anonymous", on=date(2026, 3, 11)
+    )
+    denouncer = CitizenFactory(unit=ward, full_name="Người Tố Cáo")
+    c2 = case(user, ward, date(2025, 11, 20), kind="denunciation", citizen=denouncer)
+    resolve(user, reviewer, c2, date(2025, 11, 25), date(2026, 1, 15), "partly_right")  # due 25/12/2025: late
+    c3 = case(user, ward, date(2026, 4, 1), people=6)
+    case_services.case_designate(user=reviewer, case=c3, kind="hot_spot", reason="Tụ tập đông người")
+    c4 = case(user, old_ward, date(2025, 2, 1))
+    resolve(user, reviewer, c4, date(2025, 2, 5), date(2025, 3, 1), "right")  # due 07/03/2025: on time
+    case(user, ward, date(2024, 10, 1))  # still open: carried over and backlogged in both periods
+
+    # Weak organizations.
+    old_org = UnitFactory(name="Chi bộ cũ", kind="grassroots", parent=old_ward, code="")
+    old_dossier = WeakDossier.objects.create(
+        unit=old_org,
+        year=2024,
+        origin="rating",
+        identified_on=date(2025, 1, 10),
+        created_by=user,
+        goals="Củng cố",
+        status="reassessed",
+    )
+    weak_services.dossier_take_off_list(user=reviewer, dossier=old_dossier, on=date(2026, 2, 1))
+    dossier = weak_services.dossier_open(
+        user=user,
+        unit=grassroots,
+        year=2025,
+        origin="rating",
+        identified_on=date(2026, 1, 5),
+        reasons=WeakReason.objects.all()[:1],
+        goals="Khôi phục đoàn kết",
+    )
+    weak_services.task_save(
+        user=user,
+        dossier=dossier,
+        solution="Kiện toàn",
+        task_type="cadre_work",
+        owner="Bí thư",
+        deadline=date(2026, 3, 31),
+        status="done",
+    )
+    task = dossier.tasks.get()
+    task.done_on = date(2026, 3, 1)
+    task.save()
+    inspection = weak_services.inspection_record(
+        user=reviewer,
+        dossier=dossier,
+        kind="inspection",
+        on=date(2026, 4, 1),
+        team="Đoàn",
+        findings="",
+        conclusions=[{"text": "Một"}, {"text": "Hai"}],
+    )
+    weak_services.conclusion_mark_done(user=user, conclusion=inspection.conclusions.first(), on=date(2026, 5, 1))
+    return ward
+
+
+EXPECTED = {
+    "weak": {
+        "at_start": (1, 0),
+        "identified": (1, 1),
+        "taken_off": (1, 0),
+        "at_end": (1, 1),
+        "tasks_done": (1, 0),
+        "inspections": (1, 0),
+        "conclusions": (2, 0),
+        "conclusions_implemented": (1, 0),
+    },
+    "reception": {
+        "sessions": (3, 1),
+        "regular": (1, 1),
+        "periodic": (2, 0),
+        "ad_hoc": (0, 0),
+        "dialogues": (0, 0),
+        "heads_in_person": (1, 0),
+        "heads_delegated": (1, 0),
+        "visits": (3, 1),
+        "people": (9, 2),
+        "delegations": (1, 0),
+        "delegation_people": (7, 0),
+        "cases_opened": (1, 0),
+        # 7 months (12/2025–06/2026) × 2 duties (secretary, chairman) of the one current commune; none met.
+        "duty_met": (0, 0),
+        "duty_due": (14, 14),
+    },
+    "letters": {
+        "carried_over": (0, 0),
+        "received": (3, 1),
+        "processable": (2, 1),
+        "competent": (2, 1),
+        "to_case": (2, 1),
+        "guided": (0, 0),
+        "transferred": (0, 0),
+        "urged": (0, 0),
+        "archived": (1, 0),
+    },
+    "cases": {
+        "new": (2, 1),
+        "carried_over": (2, 1),
+        "to_handle": (4, 2),
+        "complaints": (3, 2),
+        "denunciations": (1, 0),
+        "recommendations": (0, 0),
+        "resolved": (1, 1),
+        "resolution_rate": (25.0, 50.0),
+        "resolved_on_time": (0, 1),
+        "resolved_late": (1, 0),
+        "right": (0, 1),
+        "wrong": (0, 0),
+        "partly_right": (1, 0),
+        "withdrawn": (0, 0),
+        "backlogged": (1, 1),
+        "mass": (1, 0),
+        "over_level": (0, 0),
+        "hot_spots": (1, 0),
+        "focus": (0, 0),
+    },
+}
+
+
+def compile_report(user, unit, capture) -> Report:
+    """Request a report and run the queued task (eagerly, as tests configure Celery)."""
+    with capture(execute=True):
+        report = services.report_request(user=user, unit=unit, period_kind="half_year", year=2026)
+    return Report.objects.get(pk=report.pk)
+
+
+def test_every_figure_of_the_half_year_report_matches_the_hand_count(
+    data, ward_official, django_capture_on_commit_callbacks
+):
+    report = compile_report(ward_official, data, django_capture_on_commit_callbacks)
+    assert report.status == "done", report.error
+    assert (report.start, report.end) == (date(2025, 12, 15), date(2026, 6, 14))
+    got = {s["code"]: {r["code"]: (r["value"], r["previous"]) for r in s["rows"]} for s in report.figures["sections"]}
+    assert got == EXPECTED
+    sessions = next(r for r in report.figures["sections"][1]["rows"] if r["code"] == "sessions")
+    assert (sessions["diff"], sessions["pct"]) == (2, 200.0)
+    assert "Người Tố Cáo" not in str(report.figures)
+
+
+def test_the_snapshot_does_not_change_with_later_edits_and_recompiling_makes_a_new_version(
+    data, ward_official, django_capture_on_commit_callbacks
+):
+    first = compile_report(ward_official, data, django_capture_on_commit_callbacks)
+    session(data, ward_official, date(2026, 5, 5))
+    first.refresh_from_db()
+    assert next(r["value"] for r in first.figures["sections"][1]["rows"] if r["code"] == "sessions") == 3
+    second = compile_report(ward_official, data, django_capture_on_commit_callbacks)
+    assert second.version == 2
+    assert next(r["value"] for r in second.figures["sections"][1]["rows"] if r["code"] == "sessions") == 4

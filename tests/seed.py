@@ -1,0 +1,19 @@
+"""The reference data the data migrations seed (fields, deadline rules, holidays, duty rules, rating regulations,
+reasons). Tests on committed data (browser, real worker) truncate every table when they end; they call this
+first so they never depend on the order they run in."""
+
+import importlib
+
+from django.apps import apps
+
+SEED_MIGRATIONS = [
+    "cases.migrations.0003_seed_case_fields",
+    "cases.migrations.0005_seed_deadline_rules_and_holidays",
+    "citizens.migrations.0002_seed_reception_duty_rules",
+    "organizations.migrations.0003_seed_rating_regulations_and_reasons",
+]
+
+
+def ensure_seed_data() -> None:
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
