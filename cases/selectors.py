@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from accounts.roles import Action
 from cases.choices import OPEN_STATUSES, CaseKind
 from cases.duplicates import duplicate_candidates
 from cases.flags import Flag, case_flags
-from cases.models import Case, CaseDeadline
+from cases.models import Case, CaseDeadline, CaseField
 from citizens.selectors import log_identity_views
 from core.history import history_entries
 from organizations.scoping import unit_scope
@@ -138,3 +139,20 @@ def flag_counts(*, user) -> dict[str, int]:
             overdue=Count("pk", filter=Q(due_on__lt=timezone.localdate())),
         )
     )
+
+
+def case_trends(*, user, months: int = 12) -> dict[str, list[dict]]:
+    """Cases received in scope over the last months, by month and by field (two grouped queries), for the
+    overview's charts."""
+    today = timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    cases = Case.objects.visible_to(user).active().filter(received_on__gte=first)
+    by_month = (
+        cases.annotate(month=TruncMonth("received_on")).values_list("month").annotate(n=Count("pk")).order_by("month")
+    )
+    names = dict(CaseField.objects.values_list("pk", "name"))
+    by_field = cases.values_list("field_id").annotate(n=Count("pk")).order_by("-n")
+    return {
+        "by_month": [{"label": f"{month:%m/%y}", "value": n} for month, n in by_month],
+        "by_field": [{"label": names.get(field_id, "?"), "value": n} for field_id, n in by_field],
+    }

@@ -463,8 +463,6 @@ def _tables() -> dict[str, Table]:
 class PostgresSink:
     """COPY in CSV chunks; ids from the tables' own sequences, so the app's later inserts never collide."""
 
-    vendor = "postgresql"
-
     def __init__(self, cursor) -> None:
         self.cursor = cursor
         self._sequences: dict[str, str] = {}
@@ -490,7 +488,7 @@ class PostgresSink:
             self._indexes.append(definition)
 
     def finish(self) -> None:
-        """Rebuild the indexes set aside by `prepare`."""
+        """Rebuild the indexes set aside by `defer_indexes`."""
         for definition in self._indexes:
             self.cursor.execute(definition)
         # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: give the rest of the transaction that back.
@@ -515,14 +513,16 @@ class PostgresSink:
         return f"{day.isoformat()} {minute // 60:02d}:{minute % 60:02d}:00+07:00"
 
     def analyze(self, tables: Iterable[Table]) -> None:
+        # Outside a transaction, VACUUM as well: it sets the hint bits and the visibility map once, instead of the
+        # first queries writing them back page by page (and lets counts use index-only scans). Inside one (tests),
+        # ANALYZE alone.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         for table in tables:
-            self.cursor.execute(f"ANALYZE {table.name}")
+            self.cursor.execute(f"{command} {table.name}")
 
 
 class SqliteSink:
     """Plain multi-row INSERTs, for the small scales on the zero-configuration SQLite database."""
-
-    vendor = "sqlite"
 
     def __init__(self, cursor) -> None:
         self.cursor = cursor
@@ -610,9 +610,9 @@ class Family:
 
     current: Place
     former: list[Place]
-    repeaters: list[tuple] = field(default_factory=list)  # people who come back: (citizen id, identity text)
-    recent_cases: deque = field(default_factory=lambda: deque(maxlen=300))
-    closed_complaints: deque = field(default_factory=lambda: deque(maxlen=100))
+    repeaters: list[Person] = field(default_factory=list)  # people who will come back
+    recent_cases: deque[CaseRef] = field(default_factory=lambda: deque(maxlen=300))  # for later letters
+    closed_complaints: deque[CaseRef] = field(default_factory=lambda: deque(maxlen=100))  # for second complaints
 
 
 def _place(unit: Unit, district: Unit | None) -> Place:

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from cases.selectors import flag_counts
+from cases.selectors import case_trends, flag_counts
 from citizens.selectors import reception_month_summary
 from organizations.selectors import unit_counts_for
+from reports.charts import bar_chart
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,9 @@ class HomeView(TemplateView):
         context["month"] = timezone.localdate()
         context["reception"] = reception_month_summary(user=self.request.user, month=context["month"])
         context["cases"] = flag_counts(user=self.request.user)
+        trends = case_trends(user=self.request.user)
+        context["month_chart"] = bar_chart(trends["by_month"])
+        context["field_chart"] = bar_chart(trends["by_field"][:8])
         context["assignments"] = self.request.user.role_assignments.active().select_related("unit")
         return context
 

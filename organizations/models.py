@@ -388,12 +388,16 @@ class PlanTask(models.Model):
 class TaskProgress(models.Model):
     """A dated progress note on a plan task, with optional evidence."""
 
+    SCOPE_FIELD = "task__dossier__unit"
+
     task = models.ForeignKey(PlanTask, on_delete=models.PROTECT, related_name="progress", verbose_name=_("task"))
     on = models.DateField(_("date"))
     note = models.TextField(_("progress"))
     evidence = models.FileField(_("evidence"), upload_to="evidence/", blank=True, max_length=300)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progress note")

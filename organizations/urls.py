@@ -21,6 +21,7 @@ urlpatterns = [
         views_dossiers.InspectionCreateView.as_view(),
         name="inspection_create",
     ),
+    path("evidence/<int:pk>/", views_dossiers.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("conclusions/<int:pk>/done/", views_dossiers.ConclusionDoneView.as_view(), name="conclusion_done"),
     path("ratings/", views_ratings.QualityRatingListView.as_view(), name="rating_list"),
     path("ratings/new/", views_ratings.QualityRatingCreateView.as_view(), name="rating_create"),

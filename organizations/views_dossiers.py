@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from organizations.forms import (
     PlanTaskForm,
     ProgressForm,
 )
-from organizations.models import InspectionConclusion, PlanTask, WeakDossier
+from organizations.models import InspectionConclusion, PlanTask, TaskProgress, WeakDossier
 from organizations.scoping import ScopedViewMixin, has_right
 from organizations.selectors_weak import dossier_list_queryset, dossier_page, review_queue
 
@@ -278,3 +279,19 @@ class ConclusionDoneView(ScopedViewMixin, DetailView):
         else:
             messages.error(request, _("Enter the date of implementation (dd/mm/yyyy)."))
         return redirect(conclusion.inspection.dossier)
+
+
+class EvidenceDownloadView(ScopedViewMixin, DetailView):
+    """A plan task's evidence file, served only through the scope gate, never from the web root."""
+
+    model = TaskProgress
+
+    def get(self, request, *args, **kwargs):
+        progress = self.get_object()
+        if not progress.evidence:
+            raise Http404
+        response = FileResponse(
+            progress.evidence.open("rb"), as_attachment=True, filename=progress.evidence.name.rsplit("/", 1)[-1]
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

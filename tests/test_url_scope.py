@@ -19,7 +19,7 @@ from cases.exports import export_create, export_run
 from cases.models import CaseDesignation, SavedFilter
 from citizens.models import Dialogue
 from core.models import Notification
-from organizations.models import Inspection, InspectionConclusion, PlanTask, Unit, WeakDossier
+from organizations.models import Inspection, InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
 from reports.models import Report
 from tests.factories import (
     CaseFactory,
@@ -105,6 +105,19 @@ OBJECT_BUILDERS = {
         dossier=_dossier(unit), solution="Kiện toàn", task_type="cadre_work", owner="Bí thư", deadline=date(2026, 6, 1)
     ),
     "organizations.inspectionconclusion": _conclusion,
+    "organizations.taskprogress": lambda unit: TaskProgress.objects.create(
+        task=PlanTask.objects.create(
+            dossier=_dossier(unit),
+            solution="Kiện toàn",
+            task_type="cadre_work",
+            owner="Bí thư",
+            deadline=date(2026, 6, 1),
+        ),
+        on=date(2026, 2, 1),
+        note="Đã họp",
+        evidence=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 x"),
+        user=user_with_role(unit),
+    ),
     "reports.report": lambda unit: Report.objects.create(
         unit=unit,
         period_kind="half_year",

@@ -33,3 +33,18 @@ def test_home_counts_this_months_reception_in_scope(client, ward, other_ward, wa
     client.force_login(ward_official)
     reception = client.get(reverse("core:home")).context["reception"]
     assert (reception["sessions"], reception["visits"], reception["people"], reception["delegations"]) == (1, 1, 6, 1)
+
+
+def test_home_charts_count_cases_in_scope_by_month_and_field(client, ward, other_ward, ward_official):
+    from django.utils import timezone
+
+    from tests.factories import CaseFactory
+
+    today = timezone.localdate()
+    CaseFactory(unit=ward, received_on=today)
+    CaseFactory(unit=ward, received_on=today)
+    CaseFactory(unit=other_ward, received_on=today)
+    client.force_login(ward_official)
+    context = client.get(reverse("core:home")).context
+    assert [bar.value for bar in context["month_chart"]] == [2]
+    assert [bar.value for bar in context["field_chart"]] == [2]

@@ -109,6 +109,17 @@ def test_a_district_reviewer_returns_then_approves_a_dossier(
     assert "chậm tiến độ" in page.content()
     shot(page, "2-dossier")
 
+    page.locator("summary", has_text="Ghi nhận đánh giá lại").click()
+    page.locator("#note-reassess").fill("Đã khắc phục mất đoàn kết, kiện toàn chi ủy")
+    page.get_by_role("button", name="Xác nhận: Ghi nhận đánh giá lại").click()
+    page.locator("summary", has_text="Đưa ra khỏi danh sách").click()
+    page.get_by_role("button", name="Xác nhận: Đưa ra khỏi danh sách").click()
+    dossier.refresh_from_db()
+    assert dossier.status == "off_list" and dossier.ended_on == timezone.localdate()
+    timeline = page.locator(".timeline").inner_text()
+    for status in ("Đã trình cấp trên xem xét", "Đã trả lại kèm ý kiến", "Đã đưa ra khỏi danh sách"):
+        assert status in timeline
+
     login(page, live_server, user_with_role(other_ward, "district_reviewer"))
     assert page.goto(f"{live_server.url}{dossier.get_absolute_url()}").status == 404
 

@@ -205,3 +205,31 @@ def test_ratings_for_a_commune_are_all_or_nothing_with_errors_per_row(ward, gras
         services.ratings_record_for_commune(user=ward_official, rows=rows)
     assert set(error.value.message_dict) == {"1-level"}
     assert not QualityRating.objects.exists()
+
+
+def test_evidence_is_checked_on_upload_and_served_only_in_scope(client, dossier, ward_official, other_ward_official):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    add_tasks(dossier, ward_official, count=1)
+    task = dossier.tasks.get()
+    with pytest.raises(ValidationError) as error:
+        services.task_add_progress(
+            user=ward_official,
+            task=task,
+            on=timezone.localdate(),
+            note="Đã họp",
+            evidence=SimpleUploadedFile("virus.exe", b"MZ"),
+        )
+    assert "evidence" in error.value.error_dict
+    progress = services.task_add_progress(
+        user=ward_official,
+        task=task,
+        on=timezone.localdate(),
+        note="Đã họp",
+        evidence=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban"),
+    )
+    url = reverse("organizations:evidence_download", args=[progress.pk])
+    client.force_login(ward_official)
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 bien ban"
+    client.force_login(other_ward_official)
+    assert client.get(url).status_code == 404

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         loading = sum(table.seconds for table in report.tables)
         self.stdout.write(
             f"Generating rows {report.generate_seconds - loading:.1f} s, loading {loading:.1f} s, "
-            f"rebuilding indexes {report.index_seconds:.1f} s, ANALYZE {report.analyze_seconds:.1f} s"
+            f"rebuilding indexes {report.index_seconds:.1f} s, VACUUM/ANALYZE {report.analyze_seconds:.1f} s"
             + (f", reset {report.reset_seconds:.1f} s" if report.reset_seconds is not None else "")
             + f"; total {report.total_seconds:.1f} s."
         )
