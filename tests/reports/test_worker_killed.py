@@ -1,0 +1,80 @@
+"""A worker killed in the middle of a compilation: the task is delivered again and the report finishes once."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from config.celery_app import app
+from reports import services
+from reports.models import Report
+from tests.conftest import ROOT
+from tests.seed import ensure_seed_data
+
+
+def wait_for(report, statuses, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.status in statuses:
+            return report
+        time.sleep(0.3)
+    return report
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_worker_is_killed_is_redelivered_and_finished_once(celery_worker_queue, city, steering_member):
+    ensure_seed_data()
+    queue = f"{celery_worker_queue}-killed"
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+    }
+    slow = subprocess.Popen([sys.executable, "-m", "tests.reports.slow_worker", queue], cwd=ROOT, env=env)
+    app.conf.task_default_queue = queue
+    app.conf.broker_transport_options = {"visibility_timeout": 3}
+    try:
+        report = services.report_request(user=steering_member, unit=city, period_kind="half_year", year=2026)
+        assert wait_for(report, {"running"}, 60).status == "running"
+        slow.send_signal(signal.SIGKILL)
+        slow.wait(timeout=10)
+        assert Report.objects.get(pk=report.pk).status == "running"
+        time.sleep(4)  # past the visibility timeout: the next worker restores the unacknowledged task on start
+        healthy = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                "--pool=solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            report = wait_for(report, {"done", "failed"}, 90)
+        finally:
+            healthy.terminate()
+            healthy.wait(timeout=20)
+    finally:
+        if slow.poll() is None:
+            slow.kill()
+    assert report.status == "done", report.error
+    assert Report.objects.filter(unit=city).count() == 1
+    assert report.figures["sections"]
