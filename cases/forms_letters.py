@@ -10,7 +10,6 @@ from cases.choices import OPEN_STATUSES, ArchiveReason, CaseKind, Channel, Lette
 from cases.models import Case, CaseField, Letter
 from citizens.filtersets import DATE_INPUT
 from citizens.models import Citizen
-from organizations.choices import UnitKind
 from organizations.models import Unit
 from organizations.scoping import subtree_ids
 
@@ -83,12 +82,7 @@ class LetterForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = (
-            Unit.objects.visible_to(user, Action.CHANGE)
-            .current()
-            .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
-            .order_by("name")
-        )
+        units = Unit.objects.visible_to(user, Action.CHANGE).committees().order_by("name")
         self.fields["unit"].queryset = units
         if not self.is_bound and len(units) == 1:
             self.initial["unit"] = units[0].pk

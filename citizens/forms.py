@@ -9,7 +9,6 @@ from citizens.choices import SessionKind, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from citizens.services import visit_rule_errors
 from citizens.validators import validate_national_id, validate_phone
-from organizations.choices import UnitKind
 from organizations.models import Unit
 
 # Text inputs in the dd/mm/yyyy form the users' documents use (a browser's own date picker follows the
@@ -53,12 +52,7 @@ class ReceptionSessionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = (
-            Unit.objects.visible_to(user, Action.CHANGE)
-            .current()
-            .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
-            .order_by("name")
-        )
+        units = Unit.objects.visible_to(user, Action.CHANGE).committees().order_by("name")
         self.fields["unit"].queryset = units
         if self.instance.pk:
             # A session stays with the unit that held it.

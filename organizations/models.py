@@ -37,6 +37,10 @@ class UnitQuerySet(TreeQuerySet, ScopedQuerySet):
         """Units that exist on a date (today by default)."""
         return self.filter(existing_on(on))
 
+    def committees(self) -> "UnitQuerySet":
+        """Today's units that keep the registers (reception, letters, reports): city, district and commune level."""
+        return self.current().filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
+
 
 class Unit(TreeNode):
     """A node of the unit tree: a party committee, a commune/ward, a grassroots organization or a cell.

@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
-from organizations.choices import UnitKind
 from organizations.models import Unit
 from reports.choices import PeriodKind
 
@@ -22,12 +21,7 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = (
-            Unit.objects.visible_to(user, Action.COMPILE)
-            .current()
-            .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
-            .order_by("kind", "name")
-        )
+        units = Unit.objects.visible_to(user, Action.COMPILE).committees().order_by("kind", "name")
         self.fields["unit"].queryset = units
         if units.count() == 1:
             self.fields["unit"].initial = units.first()

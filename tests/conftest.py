@@ -88,26 +88,23 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def celery_worker_queue(db):
-    """A real Celery worker process, consuming through the real Redis broker from a queue of its own (parallel
-    test runs must not take each other's tasks). It reaches the same test database as the test, so tests that
-    need it to read their data use `transaction=True` (committed data)."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment of a worker process: test settings, and the test's own database."""
     database = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        **extra,
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
+
+
+def start_worker(queue: str, env: dict[str, str], module: tuple[str, ...] = ("celery", "-A", "config", "worker")):
+    """A worker process consuming `queue` only (solo pool, no gossip: quick to start and stop)."""
+    arguments = (
+        []
+        if module[0] != "celery"
+        else [
             "-Q",
             queue,
             "--pool=solo",
@@ -115,10 +112,18 @@ def celery_worker_queue(db):
             "--without-gossip",
             "--without-mingle",
             "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
+        ]
     )
+    return subprocess.Popen([sys.executable, "-m", *module, *arguments], cwd=ROOT, env=env)
+
+
+@pytest.fixture
+def celery_worker_queue(db):
+    """A real Celery worker process, consuming through the real Redis broker from a queue of its own (parallel
+    test runs must not take each other's tasks). It reaches the same test database as the test, so tests that
+    need it to read their data use `transaction=True` (committed data)."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(queue, worker_env())
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager, app.conf.task_default_queue = False, queue
     try:

@@ -1,18 +1,14 @@
 """A worker killed in the middle of a compilation: the task is delivered again and the report finishes once."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from django.db import connection
 
 from config.celery_app import app
 from reports import services
 from reports.models import Report
-from tests.conftest import ROOT
+from tests.conftest import start_worker, worker_env
 from tests.seed import ensure_seed_data
 
 
@@ -31,14 +27,8 @@ def wait_for(report, statuses, seconds):
 def test_a_report_whose_worker_is_killed_is_redelivered_and_finished_once(celery_worker_queue, city, steering_member):
     ensure_seed_data()
     queue = f"{celery_worker_queue}-killed"
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "CELERY_VISIBILITY_TIMEOUT": "3",
-    }
-    slow = subprocess.Popen([sys.executable, "-m", "tests.reports.slow_worker", queue], cwd=ROOT, env=env)
+    env = worker_env(CELERY_VISIBILITY_TIMEOUT="3")
+    slow = start_worker(queue, env, module=("tests.reports.slow_worker", queue))
     app.conf.task_default_queue = queue
     app.conf.broker_transport_options = {"visibility_timeout": 3}
     try:
@@ -48,25 +38,7 @@ def test_a_report_whose_worker_is_killed_is_redelivered_and_finished_once(celery
         slow.wait(timeout=10)
         assert Report.objects.get(pk=report.pk).status == "running"
         time.sleep(4)  # past the visibility timeout: the next worker restores the unacknowledged task on start
-        healthy = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                queue,
-                "--pool=solo",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=WARNING",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        healthy = start_worker(queue, env)
         try:
             report = wait_for(report, {"done", "failed"}, 90)
         finally:
