@@ -54,14 +54,31 @@ def page(request, browser):
     context.close()
 
 
+AXE = Path(__file__).resolve().parent / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from the npm registry
+
+
+def accessibility_problems(page) -> list[dict]:
+    """Serious and critical violations that axe-core finds on the page as it stands."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, target: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
 def shot(page, name: str) -> None:
+    """Keep a screenshot of the page (a CI artifact) and require it to pass axe-core's serious checks."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}-{page.width}.png", full_page=True)
+    problems = accessibility_problems(page)
+    assert not problems, f"{name}: {problems}"
 
 
 def login(page, live_server, user) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
+    assert not accessibility_problems(page), "login page"
     with page.expect_navigation():
         page.click("main button[type=submit]")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from organizations.models import WeakDossier
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import accessibility_problems, login, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def add_visit(page, name, national_id, people, outcome, kind=""):
     page.get_by_role("link", name="Thêm lượt tiếp").click()
     page.wait_for_selector("#visit-form")
+    assert not accessibility_problems(page), "visit form"
     page.get_by_label("Họ và tên").fill(name)
     page.get_by_label("Số CCCD").fill(national_id)
     page.get_by_label("Số người").fill(str(people))
@@ -38,6 +39,7 @@ def test_a_ward_official_records_a_session_opens_a_case_and_sees_its_due_date(
     page.locator("#id_place").fill("Trụ sở tiếp công dân phường")
     page.locator("#id_host_name").fill("Nguyễn Thị Hương")
     page.get_by_role("button", name="Lưu buổi tiếp").click()
+    shot(page, "1-session-new")
     add_visit(page, "Lê Văn Tám", "001090001111", 1, "guided")
     add_visit(page, "Đại diện tổ dân phố 5", "001090002222", 7, "guided")
     add_visit(page, "Trần Thị Mai", "001090003333", 1, "letter_received", "complaint")
