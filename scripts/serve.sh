@@ -8,5 +8,6 @@ if [ -n "${CELERY_BROKER_URL:-}" ]; then
   worker=$!
   trap 'kill $worker 2>/dev/null || true' EXIT
 fi
-echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-.venv/bin/python manage.py runserver 127.0.0.1:8000
+port="${PORT:-8000}"
+echo "Serving on http://127.0.0.1:${port} (Ctrl+C to stop)"
+.venv/bin/python manage.py runserver "127.0.0.1:${port}"
