@@ -13,6 +13,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/", views_dossiers.DossierDetailView.as_view(), name="dossier_detail"),
     path("dossiers/<int:pk>/edit/", views_dossiers.DossierUpdateView.as_view(), name="dossier_update"),
     path("dossiers/<int:pk>/move/<str:move>/", views_dossiers.DossierMoveView.as_view(), name="dossier_move"),
+    path("dossiers/<int:pk>/hand-over/", views_dossiers.DossierHandOverView.as_view(), name="dossier_hand_over"),
     path("dossiers/<int:pk>/comment/", views_dossiers.DossierCommentView.as_view(), name="dossier_comment"),
     path("dossiers/<int:dossier_pk>/tasks/new/", views_dossiers.TaskCreateView.as_view(), name="task_create"),
     path("tasks/<int:pk>/", views_dossiers.TaskUpdateView.as_view(), name="task_update"),

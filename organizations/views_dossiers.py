@@ -20,7 +20,7 @@ from organizations.forms import (
     PlanTaskForm,
     ProgressForm,
 )
-from organizations.models import InspectionConclusion, PlanTask, TaskProgress, WeakDossier
+from organizations.models import InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
 from organizations.scoping import ScopedViewMixin, has_right
 from organizations.selectors_weak import dossier_list_queryset, dossier_page, review_queue
 
@@ -107,6 +107,11 @@ class DossierDetailView(ScopedViewMixin, DetailView):
             task_form=PlanTaskForm(),
             inspection_form=InspectionForm(),
             comment_form=CommentForm(),
+            successors=[
+                link.successor
+                for link in dossier.unit.successor_links.select_related("successor")
+                if not dossier.ended_on and has_right(user, Action.CHANGE, link.successor_id)
+            ],
             reasons=list(dossier.reasons.all()),
         )
         return context
@@ -181,6 +186,17 @@ class DossierMoveView(DossierPostView):
             arguments["note"] = data.get("note", "")
         service(**arguments)
         return _("Done: {action}.").format(action=label)
+
+
+class DossierHandOverView(DossierPostView):
+    """After a merger, continue the dossier under the unit that succeeded the organization."""
+
+    def act(self, dossier):
+        successor = self.get_scoped_object(Unit.objects.all(), pk=self.request.POST.get("successor") or 0)
+        new = services.dossier_hand_over(
+            user=self.request.user, dossier=dossier, successor=successor, on=timezone.localdate()
+        )
+        return _("The dossier continues under {unit}.").format(unit=new.unit)
 
 
 class DossierCommentView(DossierPostView):

@@ -43,3 +43,8 @@ def test_make_run_in_a_fresh_clone_serves_the_login_page(tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def seed_data():
+    """This check needs no database (the clone makes its own SQLite one)."""

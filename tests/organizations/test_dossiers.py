@@ -233,3 +233,16 @@ def test_evidence_is_checked_on_upload_and_served_only_in_scope(client, dossier,
     assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 bien ban"
     client.force_login(other_ward_official)
     assert client.get(url).status_code == 404
+
+
+def test_the_dossier_page_hands_an_open_dossier_over_to_the_successor(client, old_ward, ward, ward_official):
+    old_org = UnitFactory(name="Chi bộ cũ", kind="grassroots", parent=old_ward, code="", valid_to=date(2025, 6, 30))
+    new_org = UnitFactory(name="Chi bộ mới", kind="grassroots", parent=ward, code="", valid_from=date(2025, 7, 1))
+    merge_units([old_org], new_org)
+    old = WeakDossier.objects.create(
+        unit=old_org, year=2024, origin="rating", identified_on=date(2025, 1, 10), created_by=ward_official
+    )
+    client.force_login(ward_official)
+    assert [u.pk for u in client.get(old.get_absolute_url()).context["successors"]] == [new_org.pk]
+    client.post(reverse("organizations:dossier_hand_over", args=[old.pk]), {"successor": new_org.pk})
+    assert WeakDossier.objects.get(carried_from=old).unit == new_org
