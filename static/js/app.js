@@ -9,6 +9,7 @@ document.addEventListener("DOMContentLoaded", () => {
       nav.classList.toggle("main-nav--open", !open);
     });
   }
+  document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
   // Move focus to the error summary so screen-reader users hear what to fix.
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();

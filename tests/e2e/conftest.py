@@ -55,11 +55,13 @@ def page(request, browser):
 
 
 AXE = Path(__file__).resolve().parent / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from the npm registry
+AXE_SOURCE = AXE.read_text(encoding="utf-8")
 
 
 def accessibility_problems(page) -> list[dict]:
     """Serious and critical violations that axe-core finds on the page as it stands."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: the site's Content-Security-Policy (no inline scripts) stays on.
+    page.evaluate(AXE_SOURCE)
     violations = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".map(v => ({id: v.id, impact: v.impact, help: v.help, target: v.nodes.map(n => n.target.join(' '))}))"
