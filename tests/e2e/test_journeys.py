@@ -160,3 +160,32 @@ def test_the_steering_committee_compiles_and_downloads_the_report(
     reception = workbook.worksheets[1]
     values = {row[1]: row[2] for row in reception.iter_rows(min_row=4, values_only=True) if row[1]}
     assert values["Lượt tiếp"] == 1 and values["Số người được tiếp"] == 7
+
+
+def test_the_main_actions_work_from_the_keyboard(page, live_server, ward, ward_official):
+    """Sign in and add a visit without a mouse: focus starts in the form, labelled fields, Enter to submit."""
+    from tests.factories import ReceptionSessionFactory
+
+    session = ReceptionSessionFactory(unit=ward, created_by=ward_official)
+    page.goto(f"{live_server.url}/accounts/login/?next={session.get_absolute_url()}")
+    assert page.evaluate("document.activeElement.id") == "id_username"  # the form starts where the user types
+    page.keyboard.type(ward_official.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("Mat-khau-2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.get_by_role("link", name="Thêm lượt tiếp").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#visit-form")
+    page.get_by_label("Họ và tên").focus()
+    page.keyboard.type("Lê Văn Bàn Phím")
+    page.get_by_label("Nội dung", exact=True).focus()
+    page.keyboard.type("Hỏi thủ tục cấp sổ đỏ")
+    page.locator("#id_field").focus()
+    page.keyboard.press("ArrowDown")
+    page.locator("input[name=outcome][value=guided]").focus()
+    page.keyboard.press("Space")
+    page.locator("#visit-form button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#visit-form", state="detached")
+    assert page.locator("[data-stat=visits]").inner_text() == "1"
