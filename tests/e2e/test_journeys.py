@@ -154,6 +154,13 @@ def test_the_steering_committee_compiles_and_downloads_the_report(
         page.get_by_role("link", name="Tải DOCX (thể thức văn bản của Đảng)").click()
     document = docx.Document(str(download.value.path()))
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in document.tables[0].cell(0, 1).text
+    rows = {
+        row.cells[1].text: row.cells[2].text
+        for table in document.tables[1:]
+        for row in table.rows
+        if len(row.cells) >= 3
+    }
+    assert (rows["Lượt tiếp"], rows["Số người được tiếp"]) == ("1", "7")
     with page.expect_download() as download:
         page.get_by_role("link", name="Phụ lục số liệu (XLSX)").click()
     workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
