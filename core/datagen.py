@@ -12,9 +12,9 @@ removable: sessions, visits, letters and cases are created by the inactive user 
 citizens are those the generated rows refer to. No django-simple-history rows are written for them: history is
 the audit trail of real work, and millions of "created" entries would only double the load.
 
-Not generated yet: ratings and weak-organization dossiers (their models do not exist). Each kind of record is a
-phase of `Generator.phases()` that adds rows to the loader; a new model adds a phase, its table to `TABLES` and
-its rows to `delete_generated`.
+Grassroots party organizations, their ratings and weak-organization dossiers are the phase in
+core/datagen_weak.py. Each kind of record is a phase of `Generator.phases()` that adds rows to the loader; a new
+model adds a phase, its table to `_tables` and its rows to `delete_generated`.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ from cases.services import one_year_after
 from citizens.choices import HeadPosition, SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from citizens.services import ONLINE_RECEPTION_FROM
-from core import fake
+from core import datagen_weak, fake
 from core.demo import DEMO_WARD_CODES
 from core.text import fold
 from organizations.choices import UnitKind
@@ -421,6 +421,7 @@ def _tables() -> dict[str, Table]:
     """The tables the generator fills, parents first: a flush copies them in this order so every foreign key
     already points at a row."""
     return {
+        **datagen_weak.tables(_table),
         "citizens": _table(
             Citizen, "id unit_id full_name national_id phone address residence_id search_text created_at"
         ),
@@ -506,7 +507,7 @@ class PostgresSink:
         # QUOTE_NOTNULL quotes every value but None, which COPY's CSV format reads as NULL ("" stays empty text).
         csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n").writerows(table.rows)
         buffer.seek(0)
-        columns = ", ".join(table.columns)
+        columns = ", ".join(f'"{column}"' for column in table.columns)
         self.cursor.copy_expert(f"COPY {table.name} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
 
     def timestamp(self, day: date, minute: int) -> str:
@@ -552,7 +553,8 @@ class SqliteSink:
     def copy(self, table: Table) -> None:
         placeholders = ", ".join(["%s"] * len(table.columns))
         self.cursor.executemany(
-            f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({placeholders})", table.rows
+            f"INSERT INTO {table.name} ({', '.join(f'"{c}"' for c in table.columns)}) VALUES ({placeholders})",
+            table.rows,
         )
 
     def timestamp(self, day: date, minute: int) -> str:
@@ -743,8 +745,8 @@ class Generator:
         self.delta = [timedelta(days=n) for n in range(400)]
 
     def phases(self) -> list[Callable[[], None]]:
-        """Each phase adds one kind of record; ratings and dossiers will be further phases once modelled."""
-        return [self.reception_and_cases]
+        """Each phase adds one kind of record."""
+        return [self.reception_and_cases, datagen_weak.WeakPhase(self).run]
 
     # Helpers ------------------------------------------------------------------------------------------------
 
@@ -1379,6 +1381,7 @@ def delete_generated(user: User) -> Reset:
         ),
     ]
     with connection.cursor() as cursor:
+        weak_rows = datagen_weak.delete_generated(cursor, uid)
         cursor.execute("DROP TABLE IF EXISTS datagen_citizen")
         cursor.execute(
             f"CREATE TEMPORARY TABLE datagen_citizen AS "
@@ -1402,7 +1405,7 @@ def delete_generated(user: User) -> Reset:
                 cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)
                 rows += cursor.rowcount
         cursor.execute("DROP TABLE datagen_citizen")
-    return Reset(rows=rows, truncated=bool(whole))
+    return Reset(rows=rows + weak_rows, truncated=bool(whole))
 
 
 def _only_generated(cursor, uid: int, tables: list[str]) -> list[str] | None:

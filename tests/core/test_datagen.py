@@ -15,9 +15,10 @@ from cases.models import Case, CaseDeadline, CaseEvent, Letter
 from citizens.models import Citizen, ReceptionSession, Visit
 from core import datagen
 from core.text import fold
-from organizations.choices import UnitKind
-from organizations.models import Unit
+from organizations.choices import DossierStatus, RatingLevel, UnitKind
+from organizations.models import PlanTask, QualityRating, Unit, WeakDossier
 from organizations.units_loader import REFORM_START
+from organizations.weak_list import weak_figures
 from tests.factories import CaseFactory, CitizenFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,10 @@ def counts() -> dict[str, int]:
         "deadlines": CaseDeadline.objects.filter(case__created_by=user).count(),
         "events": CaseEvent.objects.filter(case__created_by=user).count(),
         "citizens": Citizen.objects.count(),
+        "organizations": Unit.objects.filter(kind=UnitKind.GRASSROOTS, code__startswith="G").count(),
+        "ratings": QualityRating.objects.filter(rated_by=user).count(),
+        "dossiers": WeakDossier.objects.filter(created_by=user).count(),
+        "tasks": PlanTask.objects.filter(dossier__created_by=user).count(),
     }
 
 
@@ -140,6 +145,31 @@ def test_reset_deletes_only_generated_rows(generated):
     assert "TRUNCATE" not in output
     assert Case.objects.filter(pk=real.pk).exists() and Citizen.objects.filter(pk=citizen.pk).exists()
     assert counts() == before
+
+
+def test_organizations_are_rated_every_year_and_weak_ones_get_a_dossier(generated):
+    organizations = Unit.objects.filter(kind=UnitKind.GRASSROOTS, code__startswith="G")
+    assert organizations.count() >= 3 * 15  # three communes, each with a few dozen organizations
+    assert not organizations.exclude(parent__kind=UnitKind.COMMUNE, parent__valid_to__isnull=True).exists()
+    ratings = QualityRating.objects.filter(rated_by=generated)
+    years = sorted(set(ratings.values_list("year", flat=True)))
+    assert len(years) == 5 and years[-1] == date.today().year - 1
+    assert not organizations.annotate(n=Count("ratings")).exclude(n=5).exists()
+    for rating in ratings.filter(regulation__uses_score=True)[:50]:
+        assert rating.regulation.level_for_score(rating.score) == rating.level  # scores fall in their level's band
+    weak = ratings.filter(level=RatingLevel.NOT_COMPLETED)
+    assert weak.exists()
+    assert set(WeakDossier.objects.values_list("rating_id", flat=True)) == set(weak.values_list("pk", flat=True))
+    assert not WeakDossier.objects.annotate(n=Count("tasks")).filter(n__lt=3).exists()
+    approved = WeakDossier.objects.filter(approved_at__isnull=False)
+    assert not approved.exclude(
+        status__in=[DossierStatus.CONSOLIDATING, DossierStatus.OFF_LIST, DossierStatus.CARRIED_OVER]
+    ).exists()
+    assert not WeakDossier.objects.filter(status=DossierStatus.OFF_LIST, ended_on__isnull=True).exists()
+    # The generated dossiers count in the weak-organization figures like typed ones.
+    steering = user_with_role(Unit.objects.get(parent__isnull=True), Role.STEERING_MEMBER)
+    figures = weak_figures(user=steering, start=date(years[-1] + 1, 1, 1), end=date.today())
+    assert figures["identified"] == weak.filter(year=years[-1]).count() > 0
 
 
 def test_large_scales_need_postgresql(monkeypatch):

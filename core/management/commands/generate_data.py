@@ -11,7 +11,8 @@ class Command(BaseCommand):
         "(100,000 / 20,000) and city (1,000,000 / 200,000, every commune); district and city need PostgreSQL "
         "and load with COPY. Generated rows are created by the inactive user 'datagen' and numbered 'G…'; no "
         "history (django-simple-history) rows are written for them. --reset deletes earlier generated rows "
-        "first. Ratings and weak-organization dossiers are not generated yet."
+        "first. Grassroots party organizations (coded 'G…') are generated under each commune, with five years of "
+        "ratings and a dossier for each one rated 'did not complete its tasks'."
     )
 
     def add_arguments(self, parser):
