@@ -283,9 +283,9 @@ def failure_message(job_pk: int) -> str:
     ).format(number=job_pk)
 
 
-def export_fail(*, job_id: int) -> None:
-    """Mark an export failed after its last retry."""
-    _mark(job_id, status=ExportJob.Status.FAILED, error=failure_message(job_id), finished_at=timezone.now())
+def export_fail(*, job_id: int, reason: str = "") -> None:
+    """Mark an export failed (after its last retry, or when it could not be queued) with what the user reads."""
+    _mark(job_id, status=ExportJob.Status.FAILED, error=reason or failure_message(job_id), finished_at=timezone.now())
 
 
 def export_run(*, job_id: int) -> None:

@@ -2,6 +2,8 @@
 own rows, so another user's export or filter is a 404. What an export contains is scoped by the export
 service (the units where the user may export, identities masked without the right)."""
 
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cases.exports import (
     CONTENT_TYPES,
@@ -21,6 +24,7 @@ from cases.exports import (
     QUERY_MAX_LENGTH,
     clean_query,
     export_create,
+    export_fail,
     export_filename,
     export_run,
     saved_filter_create,
@@ -28,6 +32,8 @@ from cases.exports import (
 )
 from cases.models import ExportJob, SavedFilter
 from cases.tasks import run_export
+
+logger = logging.getLogger(__name__)
 
 
 def case_list_url(query: str) -> str:
@@ -87,8 +93,18 @@ class ExportCreateView(OwnExportsMixin, ListView):
             export_run(job_id=job.pk)
         else:
             language = get_language()
-            transaction.on_commit(lambda: run_export.delay(job.pk, language=language))
+            transaction.on_commit(lambda: _queue_export(job.pk, language))
         return redirect("cases:export_status", pk=job.pk)
+
+
+def _queue_export(job_pk: int, language: str) -> None:
+    """Hand a large export to a worker. With the broker down the job is failed at once with a message saying so
+    (the status page then offers "Try again"), rather than a server error and a job waiting forever."""
+    try:
+        run_export.delay(job_pk, language=language)
+    except KombuOperationalError:
+        logger.exception("Export %s: could not reach the broker", job_pk)
+        export_fail(job_id=job_pk, reason=_("The task queue cannot be reached just now; try again in a few minutes."))
 
 
 class ExportStatusView(OwnExportsMixin, DetailView):

@@ -51,17 +51,25 @@ def report_request(*, user, unit: Unit, period_kind: str, year: int, calendar_pe
     save_with_history(report, user=user)
     from reports.tasks import compile_report  # the task module imports this one
 
-    transaction.on_commit(lambda: _dispatch(compile_report, report.pk))
+    # Set once the transaction commits: False tells the view to say that the queue is down (the row is kept).
+    report.dispatched = None
+
+    def queue() -> None:
+        report.dispatched = _dispatch(compile_report, report.pk)
+
+    transaction.on_commit(queue)
     return report
 
 
-def _dispatch(task, report_id: int) -> None:
-    """Queue the compilation. When the broker is down the report stays "waiting" and `reports_requeue_stuck`
-    queues it again later, so no request is lost."""
+def _dispatch(task, report_id: int) -> bool:
+    """Queue the compilation; False when the broker could not be reached. The report then stays "waiting" and
+    `reports_requeue_stuck` queues it again later, so no request is lost."""
     try:
         task.delay(report_id)
     except Exception:
         logger.exception("report %s: could not reach the broker; it stays waiting", report_id)
+        return False
+    return True
 
 
 def _progress(report_id: int, percent: int, label: str) -> None:

@@ -18,6 +18,13 @@ from reports.models import Report
 from reports.selectors import submissions_overview
 
 
+def queue_down_message() -> str:
+    return _(
+        "The task queue cannot be reached just now. Your request is saved: the report will be compiled "
+        "automatically when the queue is back, within a few minutes."
+    )
+
+
 class ReportListView(ScopedViewMixin, ListView):
     model = Report
     queryset = Report.objects.select_related("unit", "requested_by").order_by("-requested_at")
@@ -44,7 +51,10 @@ class ReportRequestView(FormView):
             for field, errors in error.error_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        messages.success(self.request, _("Compilation requested. You can leave this page and come back."))
+        if report.dispatched is False:
+            messages.warning(self.request, queue_down_message())
+        else:
+            messages.success(self.request, _("Compilation requested. You can leave this page and come back."))
         return redirect(report)
 
 
@@ -105,7 +115,10 @@ class ReportActionView(ScopedViewMixin, DetailView):
                     year=report.year,
                     calendar_period=report.calendar_period,
                 )
-                messages.success(request, _("A new version is being compiled."))
+                if report.dispatched is False:
+                    messages.warning(request, queue_down_message())
+                else:
+                    messages.success(request, _("A new version is being compiled."))
             else:
                 messages.error(request, _("Unknown action."))
         except ValidationError as error:

@@ -1,0 +1,270 @@
+"""Faults: the broker down when work is queued, and a database error in the middle of a write that touches many
+tables. Nothing is lost (a report waits and is compiled when the broker is back) and nothing is half saved."""
+
+import time
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, OperationalError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from cases import services as case_services
+from cases.models import ExportJob
+from citizens import services as citizen_services
+from config.celery_app import app
+from organizations import services as org_services
+from organizations.models import RatingRegulation, WeakReason
+from reports import services as report_services
+from reports.models import Report
+from reports.views import queue_down_message
+from tests.factories import CaseFactory, ReceptionSessionFactory, UnitFactory, field
+from tests.seed import ensure_seed_data
+
+PROJECT_APPS = ("accounts", "core", "organizations", "citizens", "cases", "reports")
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows of every table of the project, history tables included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+@pytest.fixture
+def broker_down():
+    """Celery configured as in production (not eager) but with its broker on a port where nothing listens; call
+    the fixture's value to bring the real broker back. The connection pools are dropped each time, so no
+    connection is reused across the switch."""
+
+    def reset_pools():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
+
+    def broker_back():
+        app.conf.task_always_eager, app.conf.broker_url = previous
+        reset_pools()
+
+    reset_pools()
+    app.conf.task_always_eager, app.conf.broker_url = False, CLOSED_PORT_BROKER
+    try:
+        yield broker_back
+    finally:
+        broker_back()
+
+
+# The broker is down ----------------------------------------------------------------------------------------------
+
+
+def wait_for_status(report: Report, statuses: set[str], seconds: float) -> Report:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.status in statuses:
+            break
+        time.sleep(0.3)
+    return report
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_report_asked_for_while_the_broker_is_down_waits_and_is_compiled_when_it_is_back(
+    celery_worker_queue, broker_down, client, ward, ward_official
+):
+    """Committed data (transaction=True): the message depends on what happens when the request's transaction
+    commits, and the worker compiling the report at the end must see the row."""
+    ensure_seed_data()
+    client.force_login(ward_official)
+    response = client.post(
+        reverse("reports:report_request"), {"unit": ward.pk, "period_kind": "half_year", "year": 2026}, follow=True
+    )
+    assert response.status_code == 200
+    assert escape(queue_down_message()) in response.content.decode()
+    report = Report.objects.get()
+    assert report.status == "pending" and response.redirect_chain[-1][0] == report.get_absolute_url()
+
+    # Compiling a new version says the same and keeps the new row too.
+    response = client.post(reverse("reports:report_action", args=[report.pk, "recompile"]), follow=True)
+    assert escape(queue_down_message()) in response.content.decode()
+    assert list(Report.objects.order_by("version").values_list("status", flat=True)) == ["pending", "pending"]
+
+    # The beat sweep runs while the broker is still down: the reports keep waiting, nothing fails.
+    later = timezone.now() + timedelta(minutes=10)
+    assert report_services.reports_requeue_stuck(now=later) == (2, 0)
+    assert set(Report.objects.values_list("status", flat=True)) == {"pending"}
+
+    # The broker is back: the next sweep queues them and the worker compiles each once.
+    broker_down()
+    assert report_services.reports_requeue_stuck(now=later) == (2, 0)
+    for waiting in Report.objects.all():
+        assert wait_for_status(waiting, {"done", "failed"}, 90).status == "done", waiting.error
+        assert waiting.figures["sections"]
+    assert Report.objects.count() == 2
+    assert report_services.reports_requeue_stuck(now=later) == (0, 0)
+
+
+def test_a_large_export_asked_for_while_the_broker_is_down_fails_with_a_message_not_a_server_error(
+    client, broker_down, settings, ward, ward_official, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 0  # every export goes to a worker
+    CaseFactory(unit=ward)
+    client.force_login(ward_official)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:export_create"), {"format": "csv", "query": ""})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("cases:export_status", args=[job.pk])
+    response = client.get(response.url)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == _("The task queue cannot be reached just now; try again in a few minutes.")
+    page = response.content.decode()
+    assert escape(job.error) in page and "Thử lại" in page
+
+
+# A database error in the middle of a write -------------------------------------------------------------------------
+
+
+def fail_on_save(monkeypatch, module, model_name: str, *, call: int = 1, error=OperationalError):
+    """Make `module.save_with_history` raise `error` on its `call`-th save of a `model_name` (after the earlier
+    steps of the write have been written)."""
+    real, seen = module.save_with_history, []
+
+    def save(instance, **kwargs):
+        if type(instance).__name__ == model_name:
+            seen.append(instance)
+            if len(seen) == call:
+                raise error("simulated: the connection was lost")
+        return real(instance, **kwargs)
+
+    monkeypatch.setattr(module, "save_with_history", save)
+    return seen
+
+
+@pytest.fixture
+def held_session(ward, ward_official):
+    return ReceptionSessionFactory(unit=ward, created_by=ward_official)
+
+
+def visit_fields():
+    return {
+        "people_count": 1,
+        "content": "Đề nghị giải quyết tranh chấp ranh giới đất",
+        "content_kind": "complaint",
+        "field": field(),
+        "outcome": "letter_received",
+    }
+
+
+def test_opening_a_case_from_a_visit_is_all_or_nothing(monkeypatch, held_session, ward_official):
+    before = row_counts()
+    # Letter saved, case saved with its deadline and events, then the last step (the letter pointing at its case)
+    # fails.
+    seen = fail_on_save(monkeypatch, case_services, "Letter", call=2)
+    with pytest.raises(OperationalError):
+        citizen_services.visit_record(
+            user=ward_official,
+            session=held_session,
+            new_citizen={"full_name": "Trần Thị Bình", "national_id": "001190001234"},
+            **visit_fields(),
+        )
+    assert len(seen) == 2
+    assert row_counts() == before
+
+
+def test_opening_a_case_through_the_page_shows_an_error_page_and_saves_nothing(
+    monkeypatch, held_session, ward_official
+):
+    monkeypatch.setattr(case_services, "_start_deadline", _raise(IntegrityError))
+    browser = Client(raise_request_exception=False)
+    browser.force_login(ward_official)
+    before = row_counts()
+    response = browser.post(
+        reverse("citizens:visit_create", args=[held_session.pk]),
+        {
+            "new_full_name": "Trần Thị Bình",
+            "new_national_id": "001190001234",
+            "people_count": "1",
+            "content": "Đề nghị giải quyết tranh chấp ranh giới đất",
+            "content_kind": "complaint",
+            "field": str(field().pk),
+            "outcome": "letter_received",
+        },
+    )
+    assert response.status_code == 500
+    assert _("Something went wrong") in response.content.decode()
+    assert row_counts() == before
+
+
+def _raise(error):
+    def fail(*args, **kwargs):
+        raise error("simulated failure")
+
+    return fail
+
+
+@pytest.fixture
+def submitted_dossier(grassroots, ward_official):
+    dossier = org_services.dossier_open(
+        user=ward_official,
+        unit=grassroots,
+        year=2025,
+        origin="rating",
+        identified_on=date(2026, 1, 5),
+        reasons=WeakReason.objects.filter(code="mat-doan-ket"),
+        goals="Khôi phục đoàn kết nội bộ",
+        responsible_leader="Đồng chí Phó Bí thư",
+    )
+    org_services.task_save(
+        user=ward_official,
+        dossier=dossier,
+        solution="Kiện toàn chi ủy",
+        task_type="cadre_work",
+        owner="Bí thư chi bộ",
+        deadline=timezone.localdate() + timedelta(days=30),
+        status="not_started",
+    )
+    return org_services.dossier_submit(user=ward_official, dossier=dossier)
+
+
+def test_approving_a_dossier_is_all_or_nothing(monkeypatch, submitted_dossier, district_reviewer):
+    before = row_counts()
+    # The dossier row is saved as approved, then writing its timeline event fails.
+    monkeypatch.setattr(org_services, "_event", _raise(IntegrityError))
+    with pytest.raises(IntegrityError):
+        org_services.dossier_approve(user=district_reviewer, dossier=submitted_dossier)
+    assert row_counts() == before
+    submitted_dossier.refresh_from_db()
+    assert submitted_dossier.status == "submitted" and submitted_dossier.approved_by is None
+
+    browser = Client(raise_request_exception=False)
+    browser.force_login(district_reviewer)
+    before = row_counts()  # signing in wrote the user's last login
+    response = browser.post(reverse("organizations:dossier_move", args=[submitted_dossier.pk, "approve"]))
+    assert response.status_code == 500
+    assert row_counts() == before
+
+
+def test_rating_a_commune_is_all_or_nothing(monkeypatch, ward, grassroots, ward_official):
+    police = UnitFactory(name="Đảng bộ Công an phường", kind="grassroots", division_type="", parent=ward, code="")
+    regulation = RatingRegulation.objects.get(code="366-QĐ/TW")
+    rows = [
+        # The first line saves a rating, a dossier, its event and their history; the second fails mid-way.
+        {"unit": grassroots, "year": 2025, "regulation": regulation, "level": "not_completed", "score": 40},
+        {"unit": police, "year": 2025, "regulation": regulation, "level": "not_completed", "score": 45},
+    ]
+    before = row_counts()
+    fail_on_save(monkeypatch, org_services, "WeakDossier", call=2)
+    with pytest.raises(OperationalError):
+        org_services.ratings_record_for_commune(user=ward_official, rows=rows)
+    assert row_counts() == before
