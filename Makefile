@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check lint venv services messages worker data
+.PHONY: run test check lint venv services messages worker data bench
 
 # Create the virtual environment with a Python >= 3.12 and install the pinned packages (again only when the
 # requirement files change).
@@ -45,6 +45,11 @@ SCALE ?= small
 data: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py generate_data --scale $(SCALE) --reset
+
+## bench: time the everyday pages and the half-year report on the generated data (after `make data SCALE=city`,
+## on the same PostgreSQL DATABASE_URL); prints a table and writes benchmarks/latest.json
+bench: venv
+	$(PY) manage.py bench
 
 ## worker: a Celery worker with the beat scheduler, for a set-up with CELERY_BROKER_URL
 worker: venv
