@@ -1,7 +1,7 @@
 """Production: PostgreSQL, Redis and a real secret are required; HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING, MIDDLEWARE, STATIC_ROOT, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -14,7 +14,14 @@ CELERY_TASK_ALWAYS_EAGER = False
 MAILERS = {"default": {"BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")}}
 
 # WhiteNoise serves the collected static files right after the security middleware.
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE.insert(_security + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=STATIC_ROOT)
+
+# Logs: one JSON object per line on standard error (core/logging.py); the Celery worker and beat write through
+# the same handler instead of installing their own.
+LOGGING["handlers"]["console"]["formatter"] = "json"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -23,6 +30,8 @@ STORAGES = {
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The load balancer's health check may call the application directly over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
