@@ -68,3 +68,39 @@ class RoleAssignment(models.Model):
         if self.may_see_identity:
             rights = rights | {Action.SEE_IDENTITY}
         return rights
+
+
+class SecurityEvent(models.Model):
+    """Sign-ins, sign-outs, failed sign-ins and changes to a user's credentials, for the administrators' audit log.
+    Written by the auth signals and the account services (accounts/signals.py, accounts/services.py)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGOUT = "logout", _("Signed out")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        SESSION_EXPIRED = "session_expired", _("Session expired")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        OTP_ENROLLED = "otp_enrolled", _("Two-step verification set up")
+        OTP_REMOVED = "otp_removed", _("Two-step verification removed")
+        OTP_RESET = "otp_reset", _("Two-step verification reset by an administrator")
+        OTP_FAILED = "otp_failed", _("Wrong verification code")
+
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="security_events", verbose_name=_("user")
+    )
+    # What was typed on the login page when it matches no user (kept short: it may be anything).
+    username = models.CharField(_("user name entered"), max_length=150, blank=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
+    ip_address = models.CharField(_("address"), max_length=64, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in and security event")
+        verbose_name_plural = _("sign-in and security events")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.user or self.username}"

@@ -15,6 +15,10 @@ class Action(models.TextChoices):
     EXPORT = "export", _("Export")
     COMPILE = "compile", _("Compile reports")
     SEE_IDENTITY = "see_identity", _("See confidential identities")
+    # The audit log (changes to users, roles and rules tables; sign-ins) is city-wide and needs this right at the
+    # top unit; the personal data access log shows the accesses to records of units where the user holds it
+    # (or may see identities).
+    AUDIT = "audit", _("Read the audit logs")
 
 
 class Role(models.TextChoices):
@@ -28,9 +32,9 @@ ROLE_RIGHTS: dict[str, frozenset[str]] = {
     Role.WARD_OFFICIAL: frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT, Action.COMPILE}),
     Role.DISTRICT_REVIEWER: frozenset({Action.VIEW, Action.REVIEW, Action.APPROVE, Action.EXPORT, Action.COMPILE}),
     Role.STEERING_MEMBER: frozenset(
-        {Action.VIEW, Action.REVIEW, Action.APPROVE, Action.EXPORT, Action.COMPILE},
+        {Action.VIEW, Action.REVIEW, Action.APPROVE, Action.EXPORT, Action.COMPILE, Action.AUDIT},
     ),
     # Administrators keep users, units and rules tables in the admin site; they read domain records but never
     # change them, and see confidential identities only when explicitly granted.
-    Role.ADMINISTRATOR: frozenset({Action.VIEW}),
+    Role.ADMINISTRATOR: frozenset({Action.VIEW, Action.AUDIT}),
 }

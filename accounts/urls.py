@@ -1,27 +1,23 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from accounts.forms import LoginForm
+from accounts import views, views_audit
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
-        ),
-        name="password_change",
-    ),
+    path("", views.AccountView.as_view(), name="account"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/verify/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/remove/", views.TwoFactorRemoveView.as_view(), name="two_factor_remove"),
+    path("audit/", views_audit.AuditLogView.as_view(), name="audit_log"),
+    path("audit/personal-data/", views_audit.PersonalDataAccessLogView.as_view(), name="personal_data_log"),
 ]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -32,6 +33,7 @@ from cases.exports import (
 )
 from cases.models import ExportJob, SavedFilter
 from cases.tasks import run_export
+from core.ratelimit import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class OwnExportsMixin:
         return ExportJob.objects.filter(user=self.request.user)
 
 
+@method_decorator(ratelimit("export", methods=("POST",)), name="dispatch")
 class ExportCreateView(OwnExportsMixin, ListView):
     """GET: the user's recent exports (to come back to a long one). POST: export the list as it is filtered:
     small exports are written at once, large ones in a worker while the status page shows the progress."""
@@ -119,6 +122,7 @@ class ExportStatusView(OwnExportsMixin, DetailView):
         return [self.template_name]
 
 
+@method_decorator(ratelimit("export"), name="dispatch")
 class ExportDownloadView(OwnExportsMixin, DetailView):
     """The file of a finished export, as a download that is never cached."""
 

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.roles import Action
 from core.generic import ScopedFilterView, add_service_errors
+from core.ratelimit import ratelimit
 from organizations import services
 from organizations.choices import RatingLevel, UnitKind
 from organizations.forms_ratings import (
@@ -275,6 +277,7 @@ class WeakListView(WeakListMixin, TemplateView):
         return context
 
 
+@method_decorator(ratelimit("export"), name="dispatch")
 class WeakListExportView(WeakListMixin, View):
     """The same list as an XLSX workbook, for the units where the user may export."""
 

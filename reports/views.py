@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.roles import Action
 from core.models import PersonalDataAccess
+from core.ratelimit import ratelimit
 from organizations.models import Unit
 from organizations.scoping import ScopedViewMixin, has_right
 from reports import services
@@ -126,6 +128,7 @@ class ReportActionView(ScopedViewMixin, DetailView):
         return redirect(report)
 
 
+@method_decorator(ratelimit("export"), name="dispatch")
 class ReportExportView(ScopedViewMixin, DetailView):
     """Download the report as DOCX (Party or state format) or its annex tables as XLSX. Each export is logged."""
 

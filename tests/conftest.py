@@ -82,6 +82,14 @@ def vietnamese():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters (core/ratelimit.py) live in the cache: each test starts with none, whatever ran before."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files of each test go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"

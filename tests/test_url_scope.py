@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import RoleAssignment
+from accounts.roles import Role
 from cases.attachments import attachment_add
 from cases.exports import export_create, export_run
 from cases.models import CaseDesignation, SavedFilter
@@ -38,6 +39,9 @@ EXEMPT_NAMES = {
     "accounts:logout",
     "accounts:password_change",
     "accounts:password_change_done",
+    "accounts:two_factor_setup",  # the second factor: the user's own, no unit data
+    "accounts:two_factor_verify",
+    "accounts:two_factor_remove",
     "core:health",
     "cases:saved_filter_create",  # POST-only, no record in the URL; its own tests cover ownership
 }
@@ -132,6 +136,12 @@ OBJECT_BUILDERS = {
         case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
     ),
 }
+# Pages not every role opens: who the walk's insider is instead of the ward official (the outsider stays the
+# other ward's official, who must be refused or shown nothing of the ward).
+INSIDERS = {
+    "accounts:audit_log": lambda ward: user_with_role(ward.parent, Role.ADMINISTRATOR),
+    "accounts:personal_data_log": lambda ward: user_with_role(ward, Role.DISTRICT_REVIEWER, may_see_identity=True),
+}
 # URL keywords that are not records.
 KEYWORD_VALUES = {"move": "accept", "action": "freeze", "format": "xlsx"}
 # URL keywords named after their role rather than their model.
@@ -194,7 +204,7 @@ def test_every_url_hides_another_units_records(client, name, pattern, ward, ward
     if not keywords:
         inside = {label: build(ward) for label, build in OBJECT_BUILDERS.items()}
         url = reverse(name)
-        client.force_login(ward_official)
+        client.force_login(INSIDERS[name](ward) if name in INSIDERS else ward_official)
         insider = client.get(url)
         assert insider.status_code == 200, f"{name} should open for a user of the unit"
         client.force_login(other_ward_official)

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "accounts",
     "organizations",
@@ -49,6 +51,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: who verified a second factor, idle sessions signed out (with a message
+    # on the login page), and unverified sessions sent to the second-factor page (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -73,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
                 "core.context_processors.notifications",
+                "accounts.context_processors.security_links",
             ],
         },
     },
@@ -90,11 +98,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password rules: 12 characters or more, not common, not all digits, not like the user's name, and at least three
+# of lower case, upper case, digits and symbols.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -106,6 +120,35 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The same client address for the lockout as for the rate limits (behind TRUSTED_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Second factor (TOTP, django-otp): required for steering committee members, staff and superusers when this is on;
+# anyone else may enrol from their account page. local.py turns it off for the demo unless the environment says so.
+OTP_REQUIRED_FOR_PRIVILEGED = env.bool("OTP_REQUIRED_FOR_PRIVILEGED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="So theo doi")
+# Each wrong code doubles the wait before the next try (django-otp's throttling), on top of the rate limit.
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Rate limits: "count/seconds" per client address or user, counted in the cache (core/ratelimit.py).
+RATE_LIMITS = {
+    "login-ip": env("RATE_LIMIT_LOGIN_IP", default="30/60"),
+    "login-username": env("RATE_LIMIT_LOGIN_USERNAME", default="10/60"),
+    "otp": env("RATE_LIMIT_OTP", default="10/300"),
+    "export": env("RATE_LIMIT_EXPORT", default="30/600"),
+}
+
+# The counters of the rate limits live here: Redis when CACHE_URL is set (shared by every process, as production
+# needs), otherwise this process's memory, which is enough for `make run` and the tests.
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "sotheodoi"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Content-Security-Policy: every script, style and image comes from this site (no inline code, no CDN).
 SECURE_CSP = {
@@ -119,7 +162,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# A session ends 8 hours after sign-in whatever happens (SESSION_COOKIE_AGE, enforced from the sign-in time), after
+# SESSION_IDLE_TIMEOUT minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Internationalisation: Vietnamese first, English available.

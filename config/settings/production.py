@@ -11,6 +11,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = False
+# Rate-limit counters must be shared by every web process: Redis, by default the broker's server (set CACHE_URL to
+# give them a database of their own, e.g. redis://127.0.0.1:6379/1).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+        "KEY_PREFIX": "sotheodoi",
+    }
+}
 MAILERS = {"default": {"BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")}}
 
 # WhiteNoise serves the collected static files right after the security middleware.

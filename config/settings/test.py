@@ -14,3 +14,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+# Most tests sign in with force_login and no second factor; tests/accounts turn the requirement on to test it.
+OTP_REQUIRED_FOR_PRIVILEGED = False

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
@@ -18,3 +19,13 @@ class Command(BaseCommand):
             for account in accounts:
                 label = str(Role(account.role).label)
                 self.stdout.write(f"  {account.username:<18} {label:<36} {units[account.unit_key]}")
+            if settings.OTP_REQUIRED_FOR_PRIVILEGED:
+                self.stdout.write(
+                    "Xác thực hai bước bắt buộc với bcd.thanhpho và quantri: lần đăng nhập đầu, quét mã QR bằng ứng "
+                    "dụng xác thực trên điện thoại."
+                )
+            else:
+                self.stdout.write(
+                    "Xác thực hai bước không bắt buộc ở máy phát triển (OTP_REQUIRED_FOR_PRIVILEGED=false); "
+                    "bật được trong trang Tài khoản."
+                )
