@@ -10,6 +10,7 @@ urlpatterns = [
     path("reception/", include("citizens.urls")),
     path("cases/", include("cases.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("core.imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -245,3 +245,6 @@ ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
 CLAMAV_URL = env("CLAMAV_URL", default="")
 # Exports larger than this many rows run in a worker.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# Spreadsheet imports: files with more rows than this are checked and imported by a worker; the size limit.
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=500)
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=20)
