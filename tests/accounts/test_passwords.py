@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import SecurityEvent
 from accounts.validators import CharacterClassesValidator, character_classes
@@ -54,9 +54,12 @@ def test_the_three_kinds_rule_says_what_to_do(db):
     with pytest.raises(ValidationError) as error:
         CharacterClassesValidator(3).validate("chihuongnguyen2026")
     assert error.value.messages == [
-        _(
+        ngettext(
+            "The password must mix at least %(count)d kind of characters: lower-case letters, upper-case letters, "
+            "digits, symbols.",
             "The password must mix at least %(count)d kinds of characters: lower-case letters, upper-case letters, "
-            "digits, symbols."
+            "digits, symbols.",
+            3,
         )
         % {"count": 3}
     ]
