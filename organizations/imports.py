@@ -126,7 +126,15 @@ class UnitImporter(Importer):
                 continue
             wanted = {"name": v["name"], "kind": v["kind"]}
             if unit is None:
-                unit = Unit(code=v["code"], division_type="", valid_from=v["valid_from"], **wanted)
+                # An organization above that is itself on a later row is saved first when writing; until then the
+                # import's unit (which it lies under) stands in for Unit.clean's "has a parent" rule.
+                unit = Unit(
+                    code=v["code"],
+                    division_type="",
+                    valid_from=v["valid_from"],
+                    parent=parent if parent is not None and parent.pk else context.unit,
+                    **wanted,
+                )
                 validate_fields(unit, row, {"name": "name", "kind": "kind", "code": "code"})
                 row.action, row.data["unit"] = CREATE, unit
             else:

@@ -19,6 +19,7 @@ from cases.attachments import attachment_add
 from cases.exports import export_create, export_run
 from cases.models import CaseDesignation, SavedFilter
 from citizens.models import Dialogue
+from core.imports.service import batch_create, batch_preview
 from core.models import Notification
 from organizations.models import Inspection, InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
 from reports.models import Report
@@ -44,6 +45,7 @@ EXEMPT_NAMES = {
     "accounts:two_factor_remove",
     "core:health",
     "cases:saved_filter_create",  # POST-only, no record in the URL; its own tests cover ownership
+    "imports:template",  # the empty template of a kind of records: headings and an example, no unit's data
 }
 EXEMPT_NAMESPACES = {"admin"}
 
@@ -58,6 +60,13 @@ def _export_job(unit):
     job = export_create(user=_owner(unit), format="csv", query="")
     export_run(job_id=job.pk)  # finished, so its owner can download it
     return job
+
+
+def _import_batch(unit):
+    upload = SimpleUploadedFile("so.csv", "Họ và tên;Số CCCD\nNguyễn Văn An;001090000123\n".encode())
+    batch = batch_create(user=_owner(unit), kind="citizens", unit=unit, upload=upload)
+    batch_preview(batch_id=batch.pk)
+    return batch
 
 
 def _dossier(unit):
@@ -132,6 +141,7 @@ OBJECT_BUILDERS = {
         figures={"sections": []},
         requested_by=user_with_role(unit),
     ),
+    "core.importbatch": _import_batch,
     "cases.casedesignation": lambda unit: CaseDesignation.objects.create(
         case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
     ),

@@ -1,6 +1,6 @@
 """Reading a spreadsheet into rows of cells: the first sheet of an XLSX workbook (openpyxl, read-only, so a large
-file is streamed) or a CSV file (UTF-8 with or without a byte-order mark, or Windows-1258 as older Vietnamese
-Excel saves it; separated by ";" or "," or tabs, whichever the heading line uses)."""
+file is streamed) or a CSV file (UTF-8 with or without a byte-order mark, separated by ";" or "," or tabs,
+whichever the heading line uses)."""
 
 import csv
 import io
@@ -48,12 +48,10 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list]]:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileError(_("The CSV file is not in UTF-8; save it again as “CSV UTF-8”."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileError(_("The CSV file is not in UTF-8; save it again as “CSV UTF-8”.")) from error
 
 
 def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list]]:
@@ -90,15 +88,11 @@ def _data_rows(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
 
 
 def count_rows(handle: IO[bytes], name: str) -> int:
-    """The number of data rows, to choose between checking at once and in a worker: from the sheet's recorded
-    dimension for XLSX (no full read), by counting lines for CSV."""
+    """The number of rows below the first, to choose between checking at once and in a worker. The rows are
+    counted (streamed): the dimension a workbook records is missing or wrong in files written by other programs."""
     if extension_of(name) == "xlsx":
         try:
-            workbook = load_workbook(handle, read_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            return max(sum(1 for _row in _xlsx_rows(handle)) - 1, 0)
+        except FileError:
             return 0
-        try:
-            return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-        finally:
-            workbook.close()
     return max(handle.read().count(b"\n") - 1, 0)
