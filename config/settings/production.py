@@ -16,7 +16,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default=CELERY_BROKER_URL),
+        "LOCATION": env("CACHE_URL", default="") or CELERY_BROKER_URL,
         "KEY_PREFIX": "sotheodoi",
     }
 }
@@ -38,6 +38,8 @@ STORAGES = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind that one reverse proxy, the client's address (rate limits, lockout, logs) is the one it appends.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # The load balancer's health check may call the application directly over HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
