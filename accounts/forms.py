@@ -26,3 +26,11 @@ class VerificationCodeForm(forms.Form):
         if len(code) != 6 or not code.isdigit():
             raise forms.ValidationError(_("The code has 6 digits."))
         return code
+
+
+class RemoveDeviceForm(VerificationCodeForm):
+    """The same code, asked on the account page inside a folded section: no autofocus there."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.pop("autofocus", None)

@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from accounts.forms import LoginForm, VerificationCodeForm
+from accounts.forms import LoginForm, RemoveDeviceForm, VerificationCodeForm
 from accounts.models import SecurityEvent
 from accounts.services import (
     confirmed_device,
@@ -86,7 +86,7 @@ class AccountView(TemplateView):
         context["device"] = confirmed_device(user)
         context["second_factor_required"] = second_factor_required(user)
         context["events"] = user.security_events.select_related("actor")[:10]
-        context["remove_form"] = VerificationCodeForm()
+        context["remove_form"] = RemoveDeviceForm()
         return context
 
 
@@ -189,7 +189,7 @@ class TwoFactorVerifyView(FormView):
 class TwoFactorRemoveView(FormView):
     """POST: the user removes their own authenticator app, confirming with a current code."""
 
-    form_class = VerificationCodeForm
+    form_class = RemoveDeviceForm
     template_name = "accounts/account.html"
     http_method_names = ["post"]
 
