@@ -194,7 +194,15 @@ class Importer:
     @staticmethod
     def compare(row: Row, instance: models.Model, wanted: dict[str, Any]) -> None:
         """Set the row's action to unchanged or update from the fields that differ."""
-        row.changes = {name: value for name, value in wanted.items() if getattr(instance, name) != value}
+        row.changes = {}
+        for name, value in wanted.items():
+            field = instance._meta.get_field(name)
+            if field.many_to_one:  # compare ids: reading the related object would cost a query per row
+                differs = getattr(instance, field.attname) != (value.pk if value is not None else None)
+            else:
+                differs = getattr(instance, name) != value
+            if differs:
+                row.changes[name] = value
         row.action = UPDATE if row.changes else UNCHANGED
 
 
