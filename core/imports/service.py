@@ -163,7 +163,20 @@ def batch_preview(*, batch_id: int) -> None:
     if batch is None:
         return
     with translation.override(batch.language):
-        rows, file_errors, ignored = analyse(batch, progress=True)
+        try:
+            rows, file_errors, ignored = analyse(batch, progress=True)
+        except DatabaseError:
+            raise  # the task retries when the database is back
+        except Exception:
+            logger.exception("Import %s: the file could not be checked", batch.pk)
+            batch_fail(
+                batch_id=batch.pk,
+                message=_(
+                    "The file could not be checked. Check that it follows the "
+                    "template; if it does, tell the administrator (import {number})."
+                ).format(number=batch.pk),
+            )
+            return
         ImportBatch.objects.filter(pk=batch.pk, status=Status.CHECKING).update(
             status=Status.PREVIEWED,
             report=_report(batch, rows, file_errors, ignored),

@@ -154,3 +154,14 @@ def test_every_template_downloads_with_its_headings_and_reads_back(client, ward,
     positions = column_positions(importer.columns, headings)
     assert set(positions) == {column.key for column in importer.columns}
     assert len(workbook.worksheets) == 2
+
+
+def test_a_file_that_breaks_the_checker_fails_with_a_message(ward, ward_official, monkeypatch):
+    from citizens.imports import CitizenImporter
+
+    def broken(self, rows, context):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(CitizenImporter, "check", broken)
+    batch = preview(user=ward_official, unit=ward, kind="citizens", upload=xlsx(["Họ và tên", "Số CCCD"], [["A", "1"]]))
+    assert batch.status == ImportBatch.Status.FAILED and str(batch.pk) in batch.error
