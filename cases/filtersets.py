@@ -9,7 +9,7 @@ from accounts.roles import Action
 from cases.choices import CaseKind, CaseStatus, Channel, Complexity, LetterContent, LetterDisposition
 from cases.flags import flag_filter, with_letter_count
 from cases.models import Case, CaseField, Letter
-from citizens.filtersets import DATE_INPUT, scoped_units
+from citizens.filtersets import DATE_INPUT, in_unit_subtree, scoped_units
 from core.text import fold
 from organizations.scoping import unit_scope
 
@@ -56,7 +56,7 @@ class CaseFilterSet(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         field_name="received_on", lookup_expr="lte", label=_("Received to"), widget=DATE_INPUT
     )
-    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Handling unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Handling unit"), method=in_unit_subtree)
     status = django_filters.MultipleChoiceFilter(
         distinct=False, choices=CaseStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
     )
@@ -122,7 +122,7 @@ class LetterFilterSet(django_filters.FilterSet):
     received_to = django_filters.DateFilter(
         field_name="received_on", lookup_expr="lte", label=_("Received to"), widget=DATE_INPUT
     )
-    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Receiving unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Receiving unit"), method=in_unit_subtree)
     content = django_filters.ChoiceFilter(choices=LetterContent.choices, label=_("Content"), empty_label=_("All"))
     disposition = django_filters.ChoiceFilter(
         choices=[("none", _("Not handled yet")), *LetterDisposition.choices],

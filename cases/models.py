@@ -261,7 +261,11 @@ class Letter(models.Model):
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         ordering = ["-received_on", "-pk"]
-        indexes = [models.Index(fields=["unit", "-received_on"], name="letter_unit_received_idx")]
+        indexes = [
+            models.Index(fields=["unit", "-received_on"], name="letter_unit_received_idx"),
+            # The register's order (newest first) across a whole city: without it every list page sorts all letters.
+            models.Index(fields=["-received_on", "-id"], name="letter_received_idx"),
+        ]
         constraints = [models.UniqueConstraint(fields=["unit", "number"], name="unique_letter_number_per_unit")]
 
     def __str__(self) -> str:

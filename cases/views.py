@@ -24,6 +24,7 @@ from cases.forms import (
 from cases.models import Case, CaseDesignation, SavedFilter
 from cases.workflow import MOVES, moves_from
 from core.generic import ScopedFilterView, add_service_errors
+from core.pagination import CappedPaginator
 from organizations.scoping import ScopedViewMixin, has_right
 
 
@@ -46,6 +47,7 @@ class DueSoonView(ScopedViewMixin, ListView):
     model = Case
     template_name = "cases/due_list.html"
     paginate_by = 50
+    paginator_class = CappedPaginator
     overdue = False
 
     def get_queryset(self):

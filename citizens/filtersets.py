@@ -10,19 +10,30 @@ from citizens.models import Citizen, ReceptionSession, Visit
 from core.text import fold
 from organizations.choices import UnitKind
 from organizations.models import Unit
+from organizations.scoping import subtree_ids
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 
 
 def scoped_units(request):
-    """Unit choices are scoped too: a filter list must not reveal other units' names."""
+    """Unit choices are scoped too: a filter list must not reveal other units' names. Only today's units that
+    keep registers are offered: a former unit's records are found under the unit that took it over (see
+    in_unit_subtree), and a list of both eras would be several hundred names long."""
     if request is None:
         return Unit.objects.none()
     return (
         Unit.objects.visible_to(request.user, Action.VIEW)
+        .current()
         .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
-        .order_by("-valid_to", "name")
+        .order_by("name")
     )
+
+
+def in_unit_subtree(queryset, name, unit):
+    """Records of the chosen unit, of the units below it and of the former units it replaced (the scope rule)."""
+    if unit.parent_id is None:
+        return queryset  # the whole tree: the scope already limits the list
+    return queryset.filter(**{f"{name}__in": subtree_ids({unit.pk})})
 
 
 class ReceptionSessionFilterSet(django_filters.FilterSet):
@@ -32,7 +43,7 @@ class ReceptionSessionFilterSet(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="starts_at", lookup_expr="date__lte", label=_("To"), widget=DATE_INPUT
     )
-    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Unit"), method=in_unit_subtree)
     kind = django_filters.MultipleChoiceFilter(
         distinct=False, choices=SessionKind.choices, label=_("Kind of session"), widget=forms.CheckboxSelectMultiple
     )

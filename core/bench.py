@@ -10,10 +10,13 @@ the way the worker does it (reports.figures.compile_figures), its SQL replayed t
 DOCX and XLSX without saving anything."""
 
 import json
+import logging
+import os
 import platform
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -219,7 +222,7 @@ def measure_page(page: Page, *, warmup: int, repeat: int) -> Measure:
         sql_ms=replay(statements, repeat),
         target_ms=page.target_ms,
         target_queries=page.target_queries,
-        detail={"url": page.url},
+        detail={"url": page.url, "statements": statements},
     )
 
 
@@ -307,16 +310,39 @@ def data_size() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def run(*, warmup: int = 3, repeat: int = 20, log: Callable[[str], None] = print) -> dict:
+def explain(statements: list[str], log: Callable[[str], None]) -> None:
+    """Each statement's own time, and the plan of the slowest (for `bench --explain`)."""
+    timed = [(replay([sql], 3), sql) for sql in statements]
+    for ms, sql in timed:
+        log(f"    {ms:8.2f} ms  {sql[:160]}")
+    ms, sql = max(timed)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        log("\n".join(f"      {row[0]}" for row in cursor.fetchall()))
+
+
+def run(
+    *, warmup: int = 3, repeat: int = 20, only: str = "", show_plans: bool = False, log: Callable[[str], None] = print
+) -> dict:
     if connection.vendor != "postgresql":
         raise BenchError("The benchmark runs on PostgreSQL: set DATABASE_URL to the generated database.")
     who = actors()
     results: list[Measure] = []
-    with override_settings(ROOT_URLCONF=BenchUrls, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+    with (
+        override_settings(ROOT_URLCONF=BenchUrls, DEBUG=False, ALLOWED_HOSTS=["testserver"]),
+        _quiet("axes"),
+    ):
         for page in pages(who):
+            if only and only not in page.name and page.url != "/__bench__/trivial/":
+                continue
             measure = measure_page(page, warmup=warmup, repeat=repeat)
             log(f"  {measure.name}: {measure.median_ms} ms, {measure.queries} queries")
+            if show_plans:
+                explain(measure.detail.pop("statements"), log)
+            measure.detail.pop("statements", None)
             results.append(measure)
+        if only and "report" not in only:
+            return {"results": [asdict(m) | {"ok": m.ok} for m in results]}
     city = who.steering.role_assignments.get().unit
     results += measure_report(city, who.steering, repeat=max(3, repeat // 4), target_ms=1000, target_total_ms=10_000)
     log("  city report done")
@@ -339,9 +365,19 @@ def run(*, warmup: int = 3, repeat: int = 20, log: Callable[[str], None] = print
     }
 
 
-def _cpus() -> int:
-    import os
+@contextmanager
+def _quiet(name: str):
+    """Silence a chatty logger (django-axes logs every benchmark login) while measuring."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
+
+def _cpus() -> int:
     return os.cpu_count() or 0
 
 
@@ -370,6 +406,7 @@ def table(outcome: dict) -> str:
 
 
 def write(outcome: dict, filename: str) -> None:
+    os.makedirs(os.path.dirname(filename) or ".", exist_ok=True)
     with open(filename, "w", encoding="utf-8") as out:
         json.dump(outcome, out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django_filters.views import FilterView
 
+from core.pagination import CappedPaginator
 from organizations.scoping import ScopedViewMixin
 
 
@@ -10,6 +11,7 @@ class ScopedFilterView(ScopedViewMixin, FilterView):
     """A list of scoped records with a FilterSet in a side panel, filter chips and pagination."""
 
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -85,6 +86,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's template engine, so templates/django/forms/ can replace Django's widget
+# templates (select.html and multiple_input.html: see why there).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # With no DATABASE_URL the app runs on a local SQLite file, so `make run` works on any machine.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

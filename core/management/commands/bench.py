@@ -13,13 +13,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first.")
+        parser.add_argument("--only", default="", help="Measure only the pages whose name contains this.")
+        parser.add_argument("--explain", action="store_true", help="Print each statement's time and a plan.")
         parser.add_argument("--output", default="benchmarks/latest.json", help="Where to write the figures.")
 
     def handle(self, *args, **options):
         try:
-            outcome = bench.run(warmup=options["warmup"], repeat=options["repeat"], log=self.stdout.write)
+            outcome = bench.run(
+                warmup=options["warmup"],
+                repeat=options["repeat"],
+                only=options["only"],
+                show_plans=options["explain"],
+                log=self.stdout.write,
+            )
         except bench.BenchError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(bench.table(outcome))
+        if options["only"]:
+            return  # a partial run does not replace the figures
         bench.write(outcome, options["output"])
         self.stdout.write(self.style.SUCCESS(f"Figures written to {options['output']}."))
