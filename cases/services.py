@@ -340,7 +340,9 @@ def case_extend_deadline(*, user, case: Case, step: str, decision_number: str, r
     """Extend a deadline by a recorded decision, only as often and by as much as the rule allows (e.g. a
     complex denunciation once by 30 days, a very complex one twice)."""
     require_right(user, Action.CHANGE, case.unit_id)
-    deadline = CaseDeadline.objects.select_for_update().select_related("rule").get(case=case, step=step)
+    deadline = CaseDeadline.objects.select_for_update().select_related("rule").filter(case=case, step=step).first()
+    if deadline is None:
+        raise ValidationError({"step": _("This case has no deadline for that step.")})
     errors = {}
     if not decision_number.strip():
         errors["decision_number"] = _("Enter the number of the extension decision.")

@@ -282,7 +282,7 @@ class CitizenLookupView(ScopedViewMixin, ListView):
     template_name = "citizens/partials/citizen_lookup.html"
 
     def get_queryset(self):
-        query = self.request.GET.get("q", "").strip()
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
         queryset = super().get_queryset().select_related("unit")
         if unit_id := self.request.GET.get("unit"):
             queryset = queryset.filter(unit_id=unit_id if unit_id.isdigit() else None)

@@ -119,5 +119,5 @@ class ScopedViewMixin:
         """Fetch a related record (e.g. the session of a visit) through the same gate."""
         try:
             return queryset.visible_to(self.request.user, self.scope_action).get(**lookup)
-        except queryset.model.DoesNotExist as exc:
+        except (queryset.model.DoesNotExist, ValueError) as exc:  # ValueError: an id that is not a number
             raise Http404 from exc

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -291,6 +292,7 @@ def dossier_comment(*, user, dossier: WeakDossier, text: str) -> DossierEvent:
         raise PermissionDenied(_("You do not have the right to do this for this unit."))
     if not text.strip():
         raise ValidationError({"text": _("Write the comment.")})
+    ProhibitNullCharactersValidator()(text)  # raw POST text, not through a form: PostgreSQL refuses NUL
     event = DossierEvent.objects.create(dossier=dossier, user=user, kind=DossierEvent.Kind.COMMENT, note=text.strip())
     return event
 
