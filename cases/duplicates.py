@@ -1,6 +1,12 @@
-"""Possible duplicates of a case: the same person (identity number, or name and address, diacritics ignored)
-or similar content in the same field lately, in any unit. Details are shown only within the user's scope;
-elsewhere the user learns only that a related record exists, and at which unit (DESIGN §5)."""
+"""Possible duplicates of a case: the same person (identity number, or name and address, diacritics ignored) in
+any unit, or similar content in the same field lately in the same commune (today's unit, the units it replaced
+and the units below it). Details are shown only within the user's scope; elsewhere the user learns only that a
+related record exists, and at which unit (DESIGN §5).
+
+Why similar content is looked for within the commune only: a matter (a parcel of land, a site clearance, a
+respondent) belongs to a place, and comparing a case's text with every case of a city in the same field and year
+means computing the similarity of tens of thousands of texts on every case page (about a second at 1,000,000
+cases), while the same person moving between units is found through their identity, which is indexed."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,8 +19,10 @@ from django.utils.translation import gettext as _
 from accounts.roles import Action
 from cases.choices import CaseKind
 from cases.models import Case
+from citizens.models import Citizen
 from core.text import fold
-from organizations.scoping import unit_scope
+from organizations.models import Unit, UnitSuccession
+from organizations.scoping import subtree_ids, unit_scope
 
 SIMILAR_CONTENT_WINDOW = timedelta(days=180)
 SIMILARITY_THRESHOLD = 0.45
@@ -27,6 +35,15 @@ class Candidate:
     reason: str
 
 
+def commune_family(unit: Unit) -> frozenset[int]:
+    """The unit's commune as it is today with everything it replaced and everything below it; for a unit that
+    was replaced, the family of its successor(s). The City itself has no such family: only its own cases."""
+    if unit.parent_id is None:
+        return frozenset({unit.pk})
+    successors = set(UnitSuccession.objects.filter(predecessor=unit).values_list("successor_id", flat=True))
+    return subtree_ids(successors or {unit.pk})
+
+
 def duplicate_candidates(*, case: Case, user, limit: int = 10) -> list[Candidate]:
     person = Q(pk__in=[])
     citizen = case.complainant
@@ -34,16 +51,22 @@ def duplicate_candidates(*, case: Case, user, limit: int = 10) -> list[Candidate
         citizen = None  # who the denouncer is must not be inferable from their other cases
     if citizen is not None:
         if citizen.national_id:
-            person |= Q(complainant__national_id=citizen.national_id)
+            person |= Q(national_id=citizen.national_id)
         name, address = fold(citizen.full_name), fold(citizen.address)
         if name and address:
-            person |= Q(complainant__search_text__startswith=f"{name} |", complainant__search_text__endswith=address)
+            person |= Q(search_text__startswith=f"{name} |", search_text__endswith=address)
     others = Case.objects.active().exclude(pk=case.pk).select_related("unit", "complainant")
-    by_person = list(others.filter(person)[:limit]) if citizen is not None else []
+    # The citizens first (through their own indexes), then their cases (through the complainant index).
+    people = Citizen.objects.filter(person).order_by().values_list("pk", flat=True)[:100] if citizen else []
+    # Newest first, but sorted here: with ORDER BY ... LIMIT PostgreSQL may walk the whole date index instead.
+    by_person = sorted(others.filter(complainant__in=list(people)).order_by(), key=lambda c: (c.received_on, c.pk))[
+        : -limit - 1 : -1
+    ]
     similar = []
     if connection.vendor == "postgresql" and case.search_text:
         similar = list(
             others.filter(
+                unit__in=commune_family(case.unit),
                 field_id=case.field_id,
                 received_on__gte=case.received_on - SIMILAR_CONTENT_WINDOW,
                 received_on__lte=case.received_on + SIMILAR_CONTENT_WINDOW,

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,7 @@ from accounts.models import User
 from accounts.roles import ROLE_RIGHTS, Action
 from cases.choices import CaseKind, Designation, Outcome
 from cases.models import Case, CaseField
-from organizations.models import Unit
+from organizations.scoping import ancestor_ids
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 
@@ -66,15 +67,11 @@ class AssignForm(forms.Form):
                 is_active=True,
                 role_assignments__is_active=True,
                 role_assignments__role__in=[role for role, rights in ROLE_RIGHTS.items() if Action.CHANGE in rights],
-                role_assignments__unit_id__in=_units_above_or_equal(case),
+                role_assignments__unit_id__in=ancestor_ids(case.unit_id),
             )
             .distinct()
             .order_by("full_name")
         )
-
-
-def _units_above_or_equal(case: Case) -> list[int]:
-    return list(Unit.objects.ancestors(case.unit_id, include_self=True).values_list("pk", flat=True))
 
 
 class ExtendForm(forms.Form):
@@ -89,13 +86,34 @@ class DesignateForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=_("The case that goes on"), queryset=Case.objects.none())
+    """The case that goes on is typed by its register number: a unit may hold thousands of cases, too many for a
+    list to choose from (the possible duplicates on the page give the likely numbers)."""
+
+    into = forms.CharField(
+        label=_("Number of the case that goes on"),
+        max_length=30,
+        help_text=_("A case of the same unit, e.g. 12/2026."),
+    )
 
     def __init__(self, *args, user, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = (
-            Case.objects.visible_to(user, Action.CHANGE).active().filter(unit=case.unit).exclude(pk=case.pk)
+        self.user, self.case = user, case
+
+    def clean_into(self) -> Case:
+        number = self.cleaned_data["into"].strip()
+        into = (
+            Case.objects.visible_to(self.user, Action.CHANGE)
+            .active()
+            .filter(unit=self.case.unit, number__iexact=number)
+            .exclude(pk=self.case.pk)
+            .first()
         )
+        if into is None:
+            raise ValidationError(
+                _("No other open case of %(unit)s has the number %(number)s.")
+                % {"unit": self.case.unit, "number": number}
+            )
+        return into
 
 
 class SecondTimeForm(forms.Form):

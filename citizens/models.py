@@ -49,7 +49,14 @@ class Citizen(models.Model):
         verbose_name_plural = _("citizens")
         ordering = ["full_name", "pk"]
         # The register's alphabetical order: a page walks it instead of sorting every citizen of the scope.
-        indexes = [models.Index(fields=["full_name", "id"], name="citizen_name_idx")]
+        indexes = [
+            models.Index(fields=["full_name", "id"], name="citizen_name_idx"),
+            # The same person across units (duplicates, repeat visitors) is looked up by identity number.
+            models.Index(fields=["national_id"], condition=~models.Q(national_id=""), name="citizen_national_id_idx"),
+            # ... or by name and address: search_text starts with the folded name (a prefix, which a B-tree answers
+            # at once where the trigram index would read every citizen sharing a common address).
+            models.Index(fields=["search_text"], opclasses=["text_pattern_ops"], name="citizen_search_prefix_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "national_id"],

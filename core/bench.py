@@ -314,7 +314,7 @@ def explain(statements: list[str], log: Callable[[str], None]) -> None:
     """Each statement's own time, and the plan of the slowest (for `bench --explain`)."""
     timed = [(replay([sql], 3), sql) for sql in statements]
     for ms, sql in timed:
-        log(f"    {ms:8.2f} ms  {sql[:160]}")
+        log(f"    {ms:8.2f} ms  {sql.strip() if ms >= 5 else sql.strip()[:160]}")
     ms, sql = max(timed)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")

@@ -50,6 +50,13 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """django-axes' client address (AXES_CLIENT_IP_CALLABLE): the same as client_ip, but None when unknown (a
+    login without a request address, e.g. a server on a Unix socket), since axes stores it in an address column."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
+
+
 def _cache_key(action: str, key: str) -> str:
     # Hashed: user names typed on the login page may hold anything, and cache keys must be short and plain.
     return f"ratelimit:{action}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"

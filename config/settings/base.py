@@ -126,7 +126,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The same client address for the lockout as for the rate limits (behind TRUSTED_PROXY_COUNT proxies).
-AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.axes_client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Second factor (TOTP, django-otp): required for steering committee members, staff and superusers when this is on;

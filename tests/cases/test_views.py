@@ -146,3 +146,19 @@ def test_duplicates_by_identity_number_across_units_show_details_only_in_scope(c
     client.force_login(ward_official)
     duplicates = client.get(case.get_absolute_url()).context["page"].duplicates
     assert {(d.case, d.unit_name) for d in duplicates} == {(sibling, ward.name), (None, other_ward.name)}
+
+
+def test_merge_names_the_case_that_goes_on_by_its_number(client, ward, other_ward, ward_official):
+    kept = CaseFactory(unit=ward, number="7/2026")
+    duplicate = CaseFactory(unit=ward, number="8/2026")
+    elsewhere = CaseFactory(unit=other_ward, number="9/2026")
+    client.force_login(ward_official)
+    url = reverse("cases:case_merge", args=[duplicate.pk])
+    for wrong in (elsewhere.number, "8/2026", "99/2026"):  # another unit's, itself, none
+        response = client.post(url, {"into": wrong}, follow=True)
+        assert "99/2026" not in wrong or "99/2026" in response.content.decode()
+        duplicate.refresh_from_db()
+        assert duplicate.merged_into_id is None
+    client.post(url, {"into": " 7/2026 "})
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id == kept.pk

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.ratelimit import Limit, client_ip, hit
+from core.ratelimit import Limit, axes_client_ip, client_ip, hit
 from reports.models import Report
 
 TOO_MANY = _("Too many requests")
@@ -93,3 +93,10 @@ def test_case_exports_and_the_weak_list_share_the_export_limit(client, settings,
     assert client.get(export).status_code == 200  # the list of one's exports is not counted
     assert client.post(export, {"format": "csv", "query": ""}).status_code == 429
     assert client.get(reverse("organizations:weak_list_export")).status_code == 429
+
+
+def test_axes_gets_no_address_rather_than_an_invalid_one(rf):
+    request = rf.get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) == "unknown"  # a rate-limit key
+    assert axes_client_ip(request) is None  # axes stores it in an address column
