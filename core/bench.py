@@ -159,6 +159,7 @@ class Page:
     url: str
     target_ms: float | None
     target_queries: int | None = 12
+    overrides: dict = field(default_factory=dict)  # settings for this page only
 
 
 def pages(who: Actors) -> list[Page]:
@@ -180,7 +181,8 @@ def pages(who: Actors) -> list[Page]:
     deep = max(1, min(200, Case.objects.count() // 50))  # page 200 (the 10,000th case on) when there are that many
     return [
         Page("trivial authenticated view", steering, "/__bench__/trivial/", None, None),
-        Page("dashboard (city)", steering, "/", 100),
+        Page("dashboard (city), figures kept 5 min", steering, "/", 100),
+        Page("dashboard (city), figures computed", steering, "/", None, overrides={"OVERVIEW_CACHE_SECONDS": 0}),
         Page("case list, filtered, page 1 (city)", steering, "/cases/?status=processing&kind=complaint", 25),
         Page(f"case list, page {deep} (city)", steering, f"/cases/?page={deep}", 25),
         Page("case list, page 1 (ward)", ward, "/cases/", 25),
@@ -198,6 +200,11 @@ def pages(who: Actors) -> list[Page]:
 
 
 def measure_page(page: Page, *, warmup: int, repeat: int) -> Measure:
+    with override_settings(**page.overrides):
+        return _measure_page(page, warmup=warmup, repeat=repeat)
+
+
+def _measure_page(page: Page, *, warmup: int, repeat: int) -> Measure:
     client = Client()
     client.force_login(page.user)
 

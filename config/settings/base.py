@@ -91,6 +91,9 @@ TEMPLATES = [
 # templates (select.html and multiple_input.html: see why there).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# How long the overview's figures are kept (seconds; 0: computed on every request). The page says when.
+OVERVIEW_CACHE_SECONDS = env.int("OVERVIEW_CACHE_SECONDS", default=300)
+
 # With no DATABASE_URL the app runs on a local SQLite file, so `make run` works on any machine.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -16,3 +16,6 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 # Most tests sign in with force_login and no second factor; tests/accounts turn the requirement on to test it.
 OTP_REQUIRED_FOR_PRIVILEGED = False
+
+# Tests read the overview right after changing records.
+OVERVIEW_CACHE_SECONDS = 0

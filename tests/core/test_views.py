@@ -48,3 +48,20 @@ def test_home_charts_count_cases_in_scope_by_month_and_field(client, ward, other
     context = client.get(reverse("core:home")).context
     assert [bar.value for bar in context["month_chart"]] == [2]
     assert [bar.value for bar in context["field_chart"]] == [2]
+
+
+def test_overview_figures_are_kept_for_a_while_and_say_when(client, ward, ward_official, settings):
+    from django.core.cache import cache
+
+    from tests.factories import CaseFactory
+
+    settings.OVERVIEW_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(ward_official)
+    first = client.get(reverse("core:home")).context["cases"]["open"]
+    CaseFactory(unit=ward, status="accepted")
+    response = client.get(reverse("core:home"))
+    assert response.context["cases"]["open"] == first  # kept: the page states the time of the figures
+    assert response.context["computed_at"] is not None
+    settings.OVERVIEW_CACHE_SECONDS = 0
+    assert client.get(reverse("core:home")).context["cases"]["open"] == first + 1
