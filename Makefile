@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check lint venv services messages worker data bench
+.PHONY: run test check lint venv services messages worker data bench prod loadtest
 
 # Create the virtual environment with a Python >= 3.12 and install the pinned packages (again only when the
 # requirement files change).
@@ -54,6 +54,17 @@ bench: venv
 ## worker: a Celery worker with the beat scheduler, for a set-up with CELERY_BROKER_URL
 worker: venv
 	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO
+
+## prod: the production services in the foreground, as deployed (scripts/prod-run.sh; needs the variables of
+## README "Deployment": DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL); Ctrl+C stops all
+prod: venv
+	scripts/prod-run.sh release
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT; scripts/prod-run.sh worker & scripts/prod-run.sh beat & scripts/prod-run.sh web
+
+## loadtest: 30 users on the reception and case pages for 60 s against gunicorn with production settings, on a
+## database of its own (sotheodoi_load, demo data and SCALE=small generated once); prints req/s, p95, failures
+loadtest: venv services
+	scripts/loadtest/run.sh
 
 ## messages: refresh the Vietnamese catalogue after changing translatable text
 messages: venv
