@@ -21,6 +21,16 @@ CACHES = {
     }
 }
 MAILERS = {"default": {"BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")}}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    # The office's mail relay; by default one on this machine, as Django's SMTP backend assumes.
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("DJANGO_EMAIL_HOST", default="localhost"),
+        "port": env.int("DJANGO_EMAIL_PORT", default=25),
+        "username": env("DJANGO_EMAIL_USER", default=""),
+        "password": env("DJANGO_EMAIL_PASSWORD", default=""),
+        "use_tls": env.bool("DJANGO_EMAIL_USE_TLS", default=False),
+        "timeout": 30,
+    }
 
 # WhiteNoise serves the collected static files right after the security middleware.
 _security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
