@@ -5,6 +5,7 @@ The server runs with production settings behind no proxy on the loopback, so eve
 the HTTPS proxy (X-Forwarded-Proto) and the session cookie, which is Secure, is sent by hand.
 """
 
+import os
 import random
 import re
 from urllib.parse import quote
@@ -27,8 +28,16 @@ from locust import HttpUser, between, task
 from locust.exception import StopUser
 
 
+def think_time() -> tuple[float, float]:
+    """Seconds between a user's pages, from LOAD_THINK_TIME: "0.5-1.5" (a range) or "0"."""
+    low, _dash, high = os.environ.get("LOAD_THINK_TIME", "0.5-1.5").partition("-")
+    return float(low), float(high or low)
+
+
 class DemoUser(HttpUser):
-    wait_time = between(0.5, 1.5)  # an official clicking through pages, briskly
+    # An official clicking through pages, briskly: 0.5 to 1.5 s between pages. LOAD_THINK_TIME=0 measures what
+    # the server can take instead (every user asks again as soon as answered).
+    wait_time = between(*think_time())
 
     def on_start(self):
         self.client.headers["X-Forwarded-Proto"] = "https"

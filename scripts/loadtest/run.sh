@@ -6,7 +6,8 @@
 # 2. gunicorn with production settings, exactly as scripts/prod-run.sh starts it, on the loopback;
 # 3. Locust, headless: LOAD_USERS (30) users signing in as demo officials, spawned LOAD_SPAWN_RATE (10) a second,
 #    for LOAD_RUN_TIME (60s); results in var/loadtest/ (CSV) and a summary: requests per second, median, p95 and
-#    failures per page. Exits non-zero on any failure. Everything stops when it ends.
+#    failures per page. Exits non-zero on any failure. Everything stops when it ends. LOAD_THINK_TIME (seconds
+#    between a user's pages, default 0.5-1.5; 0 to find the most the server takes) goes to the locustfile.
 # Only loopback traffic, bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,7 +31,10 @@ export DJANGO_LOG_LEVEL=WARNING
 
 createdb -h 127.0.0.1 -U postgres "$database" 2>/dev/null || true
 PYTHON="$python" scripts/prod-run.sh release >/dev/null
-"$python" manage.py load_demo >/dev/null
+# The demo data once (load_demo is not meant to run again over generated organizations).
+if [ "$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM accounts_user WHERE username = 'canbo.badinh'")" = "0" ]; then
+  "$python" manage.py load_demo >/dev/null
+fi
 generated="$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM cases_case WHERE number LIKE 'G%'")"
 if [ "$generated" = "0" ] || [ -n "${LOAD_REGENERATE:-}" ]; then
   echo "Generating data (scale ${SCALE:-small})..."
@@ -46,7 +50,7 @@ for _ in $(seq 60); do
 done
 curl -fsS "http://127.0.0.1:$port/healthz/" >/dev/null
 
-echo "Locust: ${LOAD_USERS:-30} users, ${LOAD_RUN_TIME:-60s}, against http://127.0.0.1:$port (gunicorn: ${WEB_CONCURRENCY:-3} processes x ${GUNICORN_THREADS:-4} threads)"
+echo "Locust: ${LOAD_USERS:-30} users, ${LOAD_RUN_TIME:-60s}, ${LOAD_THINK_TIME:-0.5-1.5} s between pages, against http://127.0.0.1:$port (gunicorn: ${WEB_CONCURRENCY:-3} processes x ${GUNICORN_THREADS:-4} threads)"
 status=0
 "$(dirname "$python")/locust" -f scripts/loadtest/locustfile.py --headless --only-summary \
   --users "${LOAD_USERS:-30}" --spawn-rate "${LOAD_SPAWN_RATE:-10}" --run-time "${LOAD_RUN_TIME:-60s}" \
