@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connection
+from django.db.models import Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,17 +36,44 @@ def scoped_handlers(request):
     return users.filter(role_assignments__unit__in=scope.unit_ids)
 
 
+class _Words(Func):
+    """The folded words of a case as PostgreSQL's full-text search sees them ('simple': no stemming, no stop
+    words). The expression is exactly that of the index case_words_fts (migration cases 0008), which is what
+    lets PostgreSQL use it."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = SearchVectorField()
+
+
 def search_cases(queryset, value: str, user):
-    """Diacritic-insensitive search over number, summary and respondent, and over complainants' names except
-    where they are confidential (a denouncer's name is searchable only with the identity right)."""
+    """Diacritic-insensitive search over number, content, respondent and complainants' names, except where they
+    are confidential (a denouncer's name is searchable only with the identity right). Every word must appear.
+
+    On PostgreSQL, words are matched whole through a full-text index on the folded text (a rare name is found in
+    milliseconds among a million cases, where substring matching read every case sharing a syllable), and a word
+    with a digit (a case number such as 12/2026) as a substring of the number and content. On SQLite (the
+    zero-configuration default) every word is a substring match."""
     identity_scope = unit_scope(user, Action.SEE_IDENTITY)
     may_see = ~Q(kind=CaseKind.DENUNCIATION)
     if identity_scope.everything:
         may_see = Q()
     elif identity_scope.unit_ids:
         may_see |= Q(unit__in=identity_scope.unit_ids)
-    for word in fold(value).split():
-        queryset = queryset.filter(Q(search_text__contains=word) | (Q(identity_text__contains=word) & may_see))
+    words = fold(value).split()
+    if connection.vendor != "postgresql":
+        for word in words:
+            queryset = queryset.filter(Q(search_text__contains=word) | (Q(identity_text__contains=word) & may_see))
+        return queryset
+    numbers = [word for word in words if any(ch.isdigit() for ch in word)]
+    for word in numbers:
+        queryset = queryset.filter(search_text__contains=word)
+    plain = " ".join(word for word in words if word not in numbers)
+    if plain:
+        query = SearchQuery(plain, config="simple", search_type="plain")
+        queryset = queryset.alias(case_words=_Words("search_text", "identity_text")).filter(case_words=query)
+        if may_see:  # a confidential name may not be what matched
+            queryset = queryset.alias(public_words=_Words("search_text")).filter(may_see | Q(public_words=query))
     return queryset
 
 

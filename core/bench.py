@@ -162,17 +162,27 @@ class Page:
     overrides: dict = field(default_factory=dict)  # settings for this page only
 
 
+def _rare_name(user) -> str:
+    """A complainant's full name that few cases match (the fewest among twenty from the middle of the data):
+    what someone looking for one person types."""
+    from cases.filtersets import search_cases
+
+    bounds = Case.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    middle = (bounds["low"] + bounds["high"]) // 2
+    names = {
+        fold(name)
+        for name in Case.objects.filter(complainant__isnull=False, kind="complaint", pk__gte=middle)
+        .order_by("pk")
+        .values_list("complainant__full_name", flat=True)[:20]
+    }
+    active = Case.objects.active()
+    return min(sorted(names), key=lambda name: search_cases(active, name, user)[:1000].count())
+
+
 def pages(who: Actors) -> list[Page]:
     """The pages of the issue's list, with real records picked from the data: a rare name (one citizen's full
     name), a common word, a case with a long history and a session with visits."""
-    bounds = Case.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    rare_case = (
-        Case.objects.filter(complainant__isnull=False, kind="complaint", pk__gte=(bounds["low"] + bounds["high"]) // 2)
-        .select_related("complainant")
-        .order_by("pk")
-        .first()
-    )
-    rare_name = fold(rare_case.complainant.full_name)
+    rare_name = _rare_name(who.steering)
     busy_case = (
         Case.objects.filter(unit=who.ward, status="closed").annotate(n=Count("events")).order_by("-n", "-pk").first()
     )

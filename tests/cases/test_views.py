@@ -162,3 +162,18 @@ def test_merge_names_the_case_that_goes_on_by_its_number(client, ward, other_war
     client.post(url, {"into": " 7/2026 "})
     duplicate.refresh_from_db()
     assert duplicate.merged_into_id == kept.pk
+
+
+def test_search_by_case_number_and_whole_words(client, ward, ward_official):
+    complainant = CitizenFactory(unit=ward, full_name="Trần Thị Hoà")
+    case = CaseFactory(unit=ward, number="123/2026", complainant=complainant, summary="Khiếu nại về ranh giới đất")
+    CaseFactory(unit=ward, number="124/2026", summary="Kiến nghị sửa đường")
+    Case.objects.filter(pk=case.pk).update(identity_text="tran thi hoa")  # as the intake services write it
+    client.force_login(ward_official)
+
+    def found(q):
+        return {c.pk for c in client.get(reverse("cases:case_list"), {"q": q}).context["object_list"]}
+
+    assert found("123/2026") == {case.pk}
+    assert found("tran thi hoa ranh gioi") == {case.pk}
+    assert found("hoa duong") == set()  # every word must appear in the same case
