@@ -88,8 +88,8 @@ TEMPLATES = [
 ]
 
 # Widgets render through the project's template engine, so templates/django/forms/ can replace Django's widget
-# templates (select.html and multiple_input.html: see why there).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# templates (multiple_input.html: see why there), and <select> is written in Python (core/forms_renderer.py).
+FORM_RENDERER = "core.forms_renderer.FormRenderer"
 
 # How long the overview's figures are kept (seconds; 0: computed on every request). The page says when.
 OVERVIEW_CACHE_SECONDS = env.int("OVERVIEW_CACHE_SECONDS", default=300)
