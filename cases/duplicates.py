@@ -26,6 +26,7 @@ from organizations.scoping import subtree_ids, unit_scope
 
 SIMILAR_CONTENT_WINDOW = timedelta(days=180)
 SIMILARITY_THRESHOLD = 0.45
+SIMILAR_CONTENT_POOL = 100
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,20 @@ def duplicate_candidates(*, case: Case, user, limit: int = 10) -> list[Candidate
     ]
     similar = []
     if connection.vendor == "postgresql" and case.search_text:
-        similar = list(
+        # The commune's cases of the field closest in time to this one (at most SIMILAR_CONTENT_POOL of them),
+        # then the most similar of those: a busy commune has hundreds a year in a field like land.
+        nearest = (
             others.filter(
                 unit__in=commune_family(case.unit),
                 field_id=case.field_id,
                 received_on__gte=case.received_on - SIMILAR_CONTENT_WINDOW,
                 received_on__lte=case.received_on + SIMILAR_CONTENT_WINDOW,
             )
+            .order_by("-received_on")
+            .values("pk")[:SIMILAR_CONTENT_POOL]
+        )
+        similar = list(
+            others.filter(pk__in=nearest)
             .annotate(similarity=TrigramSimilarity("search_text", case.search_text))
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
             .order_by("-similarity")[:limit]
