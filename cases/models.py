@@ -165,6 +165,12 @@ class Case(models.Model):
             models.Index(fields=["unit", "-received_on"], name="case_unit_received_idx", condition=ACTIVE),
             models.Index(fields=["status", "due_on"], name="case_status_due_idx"),
             models.Index(fields=["-received_on", "-id"], name="case_received_idx", condition=ACTIVE),
+            # Cases concluded in a period (the report's resolved cases, by unit and late).
+            models.Index(
+                fields=["concluded_on"],
+                name="case_concluded_idx",
+                condition=ACTIVE & models.Q(concluded_on__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

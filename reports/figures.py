@@ -3,12 +3,13 @@ queries for the breakdowns). Definitions follow DESIGN §5–6: letters, cases, 
 apart; every figure is also computed for the same period of the previous year."""
 
 import calendar
+import operator
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 
 from django.conf import settings
-from django.db.models import Case as CaseWhen
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -79,19 +80,33 @@ def duty_figures(user, unit_ids, start: date, end: date) -> dict[str, int]:
 
 
 def letter_figures(unit_ids, start: date, end: date) -> dict[str, int]:
+    return letter_figures_for(unit_ids, [(start, end)])[0]
+
+
+def letter_figures_for(unit_ids, periods: list[tuple[date, date]]) -> list[dict[str, int]]:
+    """The letter figures of several periods in one pass over the letters."""
     letters = _in_units(Letter.objects.filter(is_void=False), "unit", unit_ids)
-    received = Q(received_on__range=(start, end))
-    return letters.aggregate(
-        carried_over=Count("pk", filter=Q(received_on__lt=start) & (Q(disposition="") | Q(disposed_on__gte=start))),
-        received=Count("pk", filter=received),
-        processable=Count("pk", filter=received & Q(is_processable=True)),
-        competent=Count("pk", filter=received & Q(within_competence=True)),
-        to_case=Count("pk", filter=received & Q(disposition=LetterDisposition.CASE)),
-        guided=Count("pk", filter=received & Q(disposition=LetterDisposition.GUIDED)),
-        transferred=Count("pk", filter=received & Q(disposition=LetterDisposition.TRANSFERRED)),
-        urged=Count("pk", filter=received & Q(disposition=LetterDisposition.URGED)),
-        archived=Count("pk", filter=received & Q(disposition=LetterDisposition.ARCHIVED)),
-    )
+    aggregates = {}
+    for index, (start, end) in enumerate(periods):
+        received = Q(received_on__range=(start, end))
+        carried = Q(received_on__lt=start) & (Q(disposition="") | Q(disposed_on__gte=start))
+        for name, condition in {
+            "carried_over": carried,
+            "received": received,
+            "processable": received & Q(is_processable=True),
+            "competent": received & Q(within_competence=True),
+            "to_case": received & Q(disposition=LetterDisposition.CASE),
+            "guided": received & Q(disposition=LetterDisposition.GUIDED),
+            "transferred": received & Q(disposition=LetterDisposition.TRANSFERRED),
+            "urged": received & Q(disposition=LetterDisposition.URGED),
+            "archived": received & Q(disposition=LetterDisposition.ARCHIVED),
+        }.items():
+            aggregates[f"{name}__{index}"] = Count("pk", filter=condition)
+    totals = letters.aggregate(**aggregates)
+    return [
+        {name.rsplit("__", 1)[0]: value for name, value in totals.items() if name.endswith(f"__{index}")}
+        for index in range(len(periods))
+    ]
 
 
 HANDLED_ELSEWHERE = (CaseStatus.NOT_ACCEPTED, CaseStatus.TRANSFERRED, CaseStatus.ARCHIVED)
@@ -102,10 +117,13 @@ def _cases(unit_ids):
 
 
 def case_figures(unit_ids, start: date, end: date) -> dict[str, int]:
-    """New cases are those received in the period; carried over, those received before it and not concluded
-    before it began (cases not accepted, transferred or archived are not carried). Resolved: concluded in the
-    period; on time when concluded by the resolution deadline."""
-    cases = _cases(unit_ids)
+    return case_figures_for(unit_ids, [(start, end)])[0]
+
+
+def _case_counts(start: date, end: date) -> dict[str, object]:
+    """The case counts of one period, as aggregate expressions. New cases are those received in the period;
+    carried over, those received before it and not concluded before it began (cases not accepted, transferred
+    or archived are not carried). Resolved: concluded in the period."""
     new = Q(received_on__range=(start, end))
     carried = (
         Q(received_on__lt=start)
@@ -114,52 +132,67 @@ def case_figures(unit_ids, start: date, end: date) -> dict[str, int]:
     )
     to_handle = new | carried
     resolved = Q(concluded_on__range=(start, end))
-    # Concluded after the resolution deadline: asked only of the cases resolved in the period (in the FILTER of
-    # those two counts), and only the cases that count somewhere are read at all.
-    late = Q(
-        Exists(
-            CaseDeadline.objects.filter(
-                case=OuterRef("pk"), step=DeadlineStep.RESOLVE, due_on__lt=OuterRef("concluded_on")
-            )
-        )
-    )
-    cases = cases.filter(to_handle | resolved)
     open_at_end = Q(concluded_on__isnull=True) | Q(concluded_on__gt=end)
-    figures = cases.aggregate(
-        new=Count("pk", filter=new),
-        carried_over=Count("pk", filter=carried),
-        to_handle=Count("pk", filter=to_handle),
-        complaints=Count("pk", filter=to_handle & Q(kind=CaseKind.COMPLAINT)),
-        denunciations=Count("pk", filter=to_handle & Q(kind=CaseKind.DENUNCIATION)),
-        recommendations=Count("pk", filter=to_handle & Q(kind__in=[CaseKind.RECOMMENDATION, CaseKind.FEEDBACK])),
-        resolved=Count("pk", filter=resolved),
-        # CASE, not FILTER: PostgreSQL may evaluate a FILTER's EXISTS for every row; a CASE asks it only of the
-        # cases resolved in the period.
-        resolved_late=Sum(
-            CaseWhen(
-                When(resolved, then=CaseWhen(When(late, then=1), default=0)),
-                default=0,
-                output_field=IntegerField(),
-            )
-        ),
-        right=Count("pk", filter=resolved & Q(outcome=Outcome.RIGHT)),
-        wrong=Count("pk", filter=resolved & Q(outcome=Outcome.WRONG)),
-        partly_right=Count("pk", filter=resolved & Q(outcome=Outcome.PARTLY_RIGHT)),
-        withdrawn=Count(
+    return {
+        "_rows": to_handle | resolved,
+        "new": Count("pk", filter=new),
+        "carried_over": Count("pk", filter=carried),
+        "to_handle": Count("pk", filter=to_handle),
+        "complaints": Count("pk", filter=to_handle & Q(kind=CaseKind.COMPLAINT)),
+        "denunciations": Count("pk", filter=to_handle & Q(kind=CaseKind.DENUNCIATION)),
+        "recommendations": Count("pk", filter=to_handle & Q(kind__in=[CaseKind.RECOMMENDATION, CaseKind.FEEDBACK])),
+        "resolved": Count("pk", filter=resolved),
+        "right": Count("pk", filter=resolved & Q(outcome=Outcome.RIGHT)),
+        "wrong": Count("pk", filter=resolved & Q(outcome=Outcome.WRONG)),
+        "partly_right": Count("pk", filter=resolved & Q(outcome=Outcome.PARTLY_RIGHT)),
+        "withdrawn": Count(
             "pk", filter=resolved & Q(outcome__in=[Outcome.WITHDRAWN, Outcome.SUSPENDED, Outcome.TERMINATED])
         ),
-        backlogged=Count("pk", filter=carried & open_at_end),
-        mass=Count("pk", filter=to_handle & Q(people_count__gte=settings.DELEGATION_THRESHOLD)),
-        over_level=Count("pk", filter=to_handle & Q(is_over_level=True)),
-        hot_spots=Count("pk", filter=to_handle & Q(is_hot_spot=True)),
-        focus=Count("pk", filter=to_handle & Q(is_focus=True)),
+        "backlogged": Count("pk", filter=carried & open_at_end),
+        "mass": Count("pk", filter=to_handle & Q(people_count__gte=settings.DELEGATION_THRESHOLD)),
+        "over_level": Count("pk", filter=to_handle & Q(is_over_level=True)),
+        "hot_spots": Count("pk", filter=to_handle & Q(is_hot_spot=True)),
+        "focus": Count("pk", filter=to_handle & Q(is_focus=True)),
+    }
+
+
+def case_figures_for(unit_ids, periods: list[tuple[date, date]]) -> list[dict[str, int]]:
+    """The case figures of several periods (the report's and the same period last year) in one pass over the
+    cases (only the cases that count in some period are read, once), and the cases resolved late (concluded
+    after their resolution deadline) in a second one over the deadlines. Apart, because a correlated look-up of
+    each case's deadline would keep PostgreSQL from aggregating the cases in parallel."""
+    counts = [_case_counts(start, end) for start, end in periods]
+    rows = Q()
+    for period in counts:
+        rows |= period.pop("_rows")
+    aggregates = {
+        f"{name}__{index}": expression for index, period in enumerate(counts) for name, expression in period.items()
+    }
+    totals = _cases(unit_ids).filter(rows).aggregate(**aggregates)
+    concluded = [Q(case__concluded_on__range=period) for period in periods]
+    late = _in_units(
+        CaseDeadline.objects.filter(
+            step=DeadlineStep.RESOLVE,
+            case__is_void=False,
+            case__merged_into__isnull=True,
+            due_on__lt=F("case__concluded_on"),
+        ),
+        "case__unit",
+        unit_ids,
     )
-    figures["resolved_late"] = figures["resolved_late"] or 0
-    figures["resolved_on_time"] = figures["resolved"] - figures["resolved_late"]
-    figures["resolution_rate"] = (
-        round(100 * figures["resolved"] / figures["to_handle"], 1) if figures["to_handle"] else 0
+    late = late.filter(reduce(operator.or_, concluded)).aggregate(
+        **{f"late__{index}": Count("pk", filter=condition) for index, condition in enumerate(concluded)}
     )
-    return figures
+    result = []
+    for index, period in enumerate(counts):
+        figures = {name: totals[f"{name}__{index}"] for name in period}
+        figures["resolved_late"] = late[f"late__{index}"]
+        figures["resolved_on_time"] = figures["resolved"] - figures["resolved_late"]
+        figures["resolution_rate"] = (
+            round(100 * figures["resolved"] / figures["to_handle"], 1) if figures["to_handle"] else 0
+        )
+        result.append(figures)
+    return result
 
 
 def weak_section(user, unit: Unit, unit_ids, start: date, end: date) -> dict[str, int]:
@@ -393,15 +426,24 @@ def _compile(*, unit: Unit, user, start: date, end: date, progress: Progress) ->
         end.replace(year=end.year - 1, day=min(end.day, calendar.monthrange(end.year - 1, end.month)[1])),
     )
     values: dict[str, tuple[dict, dict]] = {}
+    periods = [(start, end), previous]
+
+    def each_period(compute):
+        return lambda: [compute(*period) for period in periods]
+
     steps = [
-        ("weak", lambda s, e: weak_section(user, unit, unit_ids, s, e)),
-        ("reception", lambda s, e: reception_figures(unit_ids, s, e) | duty_figures(user, unit_ids, s, e)),
-        ("letters", lambda s, e: letter_figures(unit_ids, s, e)),
-        ("cases", lambda s, e: case_figures(unit_ids, s, e)),
+        ("weak", each_period(lambda s, e: weak_section(user, unit, unit_ids, s, e))),
+        (
+            "reception",
+            each_period(lambda s, e: reception_figures(unit_ids, s, e) | duty_figures(user, unit_ids, s, e)),
+        ),
+        # Both periods in one pass over the big tables.
+        ("letters", lambda: letter_figures_for(unit_ids, periods)),
+        ("cases", lambda: case_figures_for(unit_ids, periods)),
     ]
     for index, (code, compute) in enumerate(steps):
         progress(10 + index * 18, code)
-        values[code] = (compute(start, end), compute(*previous))
+        values[code] = tuple(compute())
     sections = [
         {
             "code": code,
