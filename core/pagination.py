@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 CAP = 10_000
-IDS_FIRST_FROM = 500  # rows skipped from which a page reads its ids first, then the rows
+IDS_FIRST_FROM = 0  # rows skipped from which a page reads its ids first, then the rows (0: always)
 
 
 class CappedPaginator(Paginator):

@@ -28,8 +28,9 @@ def ensure_demo_organizations(ward: Unit, residential_areas: int = 4) -> list[Un
             names.append((template.format(ward=f"phường {short}" if "Phường" in ward.name else f"xã {short}"), kind))
     organizations = []
     for name, kind in names:
+        # Without an official code: organizations of the same name made by `generate_data` carry a "G…" code.
         unit, _created = Unit.objects.get_or_create(
-            parent=ward, name=name, defaults={"kind": kind, "valid_from": ward.valid_from}
+            parent=ward, name=name, code="", defaults={"kind": kind, "valid_from": ward.valid_from}
         )
         organizations.append(unit)
     police = next(u for u in organizations if u.name.startswith("Đảng bộ Công an"))

@@ -176,3 +176,11 @@ def test_large_scales_need_postgresql(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(datagen.GenerationError, match="PostgreSQL"):
         datagen.generate(scale_name="district")
+
+
+def test_the_demo_loads_beside_generated_organizations_of_the_same_names(generated):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # and again: idempotent
+    ward = Unit.objects.get(code="00004", valid_to__isnull=True)
+    names = Unit.objects.filter(parent=ward, name="Chi bộ Tổ dân phố số 1")
+    assert names.filter(code="").count() == 1 and names.exclude(code="").exists()
