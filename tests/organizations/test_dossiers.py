@@ -246,3 +246,40 @@ def test_the_dossier_page_hands_an_open_dossier_over_to_the_successor(client, ol
     assert [u.pk for u in client.get(old.get_absolute_url()).context["successors"]] == [new_org.pk]
     client.post(reverse("organizations:dossier_hand_over", args=[old.pk]), {"successor": new_org.pk})
     assert WeakDossier.objects.get(carried_from=old).unit == new_org
+
+
+def _submitted_dossiers(ward, official, count):
+    for _ in range(count):
+        unit = UnitFactory(
+            name=f"Chi bộ số {ward.children.count() + 10}", kind="grassroots", division_type="", parent=ward
+        )
+        official = type(official).objects.get(pk=official.pk)  # scope is cached per user object
+        opened = services.dossier_open(
+            user=official,
+            unit=unit,
+            year=2025,
+            origin="rating",
+            identified_on=date(2026, 1, 5),
+            reasons=WeakReason.objects.filter(code="mat-doan-ket"),
+            goals="Khôi phục đoàn kết",
+            responsible_leader="Đồng chí Phó Bí thư",
+        )
+        add_tasks(opened, official, count=2, late=True)
+        services.dossier_submit(user=official, dossier=opened)
+
+
+@pytest.mark.parametrize("name", ["organizations:dossier_list", "organizations:review_queue"])
+def test_dossier_pages_cost_the_same_queries_for_one_or_many(
+    client, ward, ward_official, district_reviewer, name, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(district_reviewer)
+    _submitted_dossiers(ward, ward_official, 1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse(name)).status_code == 200
+    _submitted_dossiers(ward, ward_official, 7)
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(reverse(name))
+    assert response.status_code == 200 and "Chi bộ số 16" in response.content.decode()
