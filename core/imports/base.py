@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Action
-from core.imports.values import CellError, is_blank, parse_digits, parse_multiline, parse_text, text
+from core.imports.values import CellError, ChoiceParser, is_blank, parse_digits, parse_multiline, parse_text, text
 from core.text import fold
 from organizations.models import Unit
 from organizations.scoping import has_right, subtree_ids
@@ -153,7 +153,14 @@ class Importer:
         return str(self.column(key).heading)
 
     def sample(self, row: Row) -> list[str]:
-        return [text(row.values.get(key)) for key in self.sample_keys]
+        """The row's cells for the preview, a choice by its name (not its stored code)."""
+        cells = []
+        for key in self.sample_keys:
+            value, parse = row.values.get(key), self.column(key).parse
+            if isinstance(parse, ChoiceParser) and value:
+                value = dict(parse.choices).get(value, value)
+            cells.append(text(value))
+        return cells
 
     def change_labels(self, row: Row) -> list[str]:
         """The headings of the columns whose values an update changes."""

@@ -22,7 +22,7 @@ from core.imports.templates import template_workbook
 from core.models import ImportBatch
 from core.tasks import run_import
 from organizations.models import Unit
-from organizations.scoping import ScopedViewMixin
+from organizations.scoping import ScopedViewMixin, role_assignments
 
 RECORDS_SHOWN = 200
 
@@ -42,7 +42,12 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kind_choices()
-        self.fields["unit"].queryset = Unit.objects.visible_to(user, Action.CHANGE).current().order_by("name")
+        # Registers are kept by committees (city, commune/ward); organizations below are named on the rows.
+        units = Unit.objects.visible_to(user, Action.CHANGE).committees().order_by("name")
+        self.fields["unit"].queryset = units
+        if not self.is_bound and "unit" not in self.initial:
+            own = [a.unit_id for a in role_assignments(user) if Action.CHANGE in a.rights]
+            self.initial["unit"] = next((pk for pk in own if units.filter(pk=pk).exists()), None)
 
 
 class BatchListView(ScopedViewMixin, ListView):

@@ -165,3 +165,13 @@ def test_a_file_that_breaks_the_checker_fails_with_a_message(ward, ward_official
     monkeypatch.setattr(CitizenImporter, "check", broken)
     batch = preview(user=ward_official, unit=ward, kind="citizens", upload=xlsx(["Họ và tên", "Số CCCD"], [["A", "1"]]))
     assert batch.status == ImportBatch.Status.FAILED and str(batch.pk) in batch.error
+
+
+def test_preview_rows_show_choices_by_their_names_not_their_codes():
+    from cases.imports import CaseImporter
+    from core.imports.base import Row
+
+    importer = CaseImporter()
+    key = next(k for k in importer.sample_keys if k == "kind")
+    row = Row(number=2, values={key: "complaint"})
+    assert "complaint" not in importer.sample(row)
