@@ -388,15 +388,20 @@ def breakdown_by_unit(unit: Unit, unit_ids, start: date, end: date) -> list[dict
 
 
 def cases_by_field(unit_ids, start: date, end: date, previous: tuple[date, date]) -> list[dict]:
-    cases = _cases(unit_ids)
-    current = dict(
-        cases.filter(received_on__range=(start, end)).values_list("field_id").annotate(n=Count("pk")).order_by()
+    """Cases received by field, this period and the same period last year, in one grouped pass."""
+    now, before = Q(received_on__range=(start, end)), Q(received_on__range=previous)
+    grouped = (
+        _cases(unit_ids)
+        .filter(now | before)
+        .values_list("field_id")
+        .annotate(now=Count("pk", filter=now), before=Count("pk", filter=before))
+        .order_by()
     )
-    before = dict(cases.filter(received_on__range=previous).values_list("field_id").annotate(n=Count("pk")).order_by())
+    counts = {field_id: (current, earlier) for field_id, current, earlier in grouped}
     return [
-        {"label": field.name, **_compare(current.get(field.pk, 0), before.get(field.pk, 0))}
+        {"label": field.name, **_compare(*counts[field.pk])}
         for field in CaseField.objects.all()
-        if current.get(field.pk) or before.get(field.pk)
+        if any(counts.get(field.pk, ()))
     ]
 
 
