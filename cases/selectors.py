@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action
 from cases.choices import OPEN_STATUSES, CaseKind
-from cases.duplicates import duplicate_candidates
 from cases.flags import Flag, case_flags
 from cases.models import Case, CaseDeadline, CaseField
 from citizens.selectors import log_identity_views
@@ -72,7 +71,6 @@ class CasePage:
     identity_masked: bool
     related: list[Case]
     designations: list
-    duplicates: list
 
 
 def case_page(*, case: Case, user, path: str) -> CasePage:
@@ -121,7 +119,6 @@ def case_page(*, case: Case, user, path: str) -> CasePage:
         identity_masked=masked,
         related=related,
         designations=designations,
-        duplicates=duplicate_candidates(case=case, user=user),
     )
 
 

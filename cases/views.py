@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from accounts.roles import Action
 from cases import selectors, services
+from cases.duplicates import duplicate_candidates
 from cases.filtersets import CaseFilterSet
 from cases.forms import (
     AssignForm,
@@ -96,6 +97,18 @@ class CaseDetailView(ScopedViewMixin, DetailView):
             attachment_upload_url=reverse("cases:attachment_upload_case", kwargs={"case_pk": case.pk}),
         )
         return context
+
+
+class CaseDuplicatesView(ScopedViewMixin, DetailView):
+    """The case page's possible-duplicates panel, loaded by the page once it is shown (htmx)."""
+
+    model = Case
+    queryset = Case.objects.select_related("unit", "complainant")
+    template_name = "cases/partials/duplicates.html"
+
+    def get_context_data(self, **kwargs):
+        duplicates = duplicate_candidates(case=self.object, user=self.request.user)
+        return {**super().get_context_data(**kwargs), "duplicates": duplicates}
 
 
 class CaseActionView(ABC, ScopedViewMixin, DetailView):

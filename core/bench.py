@@ -199,6 +199,7 @@ def pages(who: Actors) -> list[Page]:
         Page(f"case search, rare name «{rare_name}»", steering, f"/cases/?q={rare_name.replace(' ', '+')}", 60),
         Page("case search, common word «nguyen»", steering, "/cases/?q=nguyen", 300),
         Page("case detail", ward, f"/cases/{busy_case.pk}/", 20, None),
+        Page("case detail: possible duplicates (loaded after)", ward, f"/cases/{busy_case.pk}/duplicates/", 20, None),
         Page("due-soon list (city)", steering, "/cases/due-soon/", 25),
         Page("letter list (city)", steering, "/cases/letters/", 25),
         Page("session list (city)", steering, "/reception/sessions/", 25),

@@ -144,7 +144,8 @@ def test_duplicates_by_identity_number_across_units_show_details_only_in_scope(c
     CaseFactory(unit=other_ward, complainant=theirs, kind="complaint")
     CaseFactory(unit=other_ward, complainant=theirs, kind="denunciation")
     client.force_login(ward_official)
-    duplicates = client.get(case.get_absolute_url()).context["page"].duplicates
+    assert reverse("cases:case_duplicates", args=[case.pk]) in client.get(case.get_absolute_url()).content.decode()
+    duplicates = client.get(reverse("cases:case_duplicates", args=[case.pk])).context["duplicates"]
     assert {(d.case, d.unit_name) for d in duplicates} == {(sibling, ward.name), (None, other_ward.name)}
 
 
