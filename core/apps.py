@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Django 6.1's label of an empty choice in selects has no Vietnamese in Django's own catalogue yet; the
+        # same text through ours does (Django lets an app's ready() replace it).
+        from django.db.models import fields
+
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")
