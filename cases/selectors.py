@@ -38,8 +38,13 @@ EVENT_FIELDS = frozenset(
 
 
 def case_list_queryset() -> QuerySet:
+    """Cases for the lists, with what a row shows joined; the folded search texts (the longest columns, never
+    shown) are left in the database."""
     return (
-        Case.objects.active().select_related("unit", "field", "complainant", "handler").order_by("-received_on", "-pk")
+        Case.objects.active()
+        .select_related("unit", "field", "complainant", "handler")
+        .defer("search_text", "identity_text", "unit__search_text", "complainant__search_text")
+        .order_by("-received_on", "-pk")
     )
 
 
