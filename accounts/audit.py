@@ -80,13 +80,17 @@ def _who_filter(prefix: str, who: str) -> Q:
 
 def _keys(queryset, *, source: str, at: str, who: str, action: str):
     """The columns every branch of the union shares, all annotations so that their order is the same."""
-    return queryset.annotate(
-        a_source=Value(source, output_field=models.CharField()),
-        a_id=F("pk"),
-        a_at=F(at),
-        a_who=F(who),
-        a_action=F(action),
-    ).values("a_source", "a_id", "a_at", "a_who", "a_action")
+    return (
+        queryset.annotate(
+            a_source=Value(source, output_field=models.CharField()),
+            a_id=F("pk"),
+            a_at=F(at),
+            a_who=F(who),
+            a_action=F(action),
+        )
+        .values("a_source", "a_id", "a_at", "a_who", "a_action")
+        .order_by()  # no ORDER BY inside a branch of a UNION (SQLite refuses it)
+    )
 
 
 def audit_log_keys(*, kind: str = "", since: date | None = None, until: date | None = None, who: str = ""):
