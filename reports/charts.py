@@ -54,3 +54,46 @@ def bar_chart(rows: list[dict], *, previous: bool = False) -> list[Bar]:
             )
         result.append(bar)
     return result
+
+
+# Horizontal bars, for long labels (units): a row of ROW units per bar, the label left, the bar and its value right.
+ROW, LABEL_WIDTH, BAR_SPACE = 24, 160, 200  # in a viewBox 400 wide: legible on a phone
+
+
+@dataclass(frozen=True)
+class HBar:
+    label: str
+    value: float
+    y: float
+    width: float
+
+    @property
+    def text_y(self) -> float:
+        return self.y + ROW * 0.65
+
+    @property
+    def value_x(self) -> float:
+        return LABEL_WIDTH + self.width + 6
+
+
+@dataclass(frozen=True)
+class HChart:
+    bars: list[HBar]
+    height: int
+    left_out: int  # rows not drawn (beyond the limit)
+    label_width: int = LABEL_WIDTH
+    bar_x: int = LABEL_WIDTH
+
+
+def hbar_chart(rows: list[dict], *, limit: int = 15) -> HChart | None:
+    """The `limit` largest rows ({"label", "value"}) as horizontal bars, largest first; None when all are zero."""
+    rows = sorted((row for row in rows if row["value"]), key=lambda row: (-row["value"], row["label"]))
+    if not rows:
+        return None
+    shown = rows[:limit]
+    top = shown[0]["value"]
+    bars = [
+        HBar(label=row["label"], value=row["value"], y=index * ROW, width=BAR_SPACE * row["value"] / top)
+        for index, row in enumerate(shown)
+    ]
+    return HChart(bars=bars, height=len(bars) * ROW, left_out=len(rows) - len(shown))

@@ -12,7 +12,7 @@ from core.ratelimit import ratelimit
 from organizations.models import Unit
 from organizations.scoping import ScopedViewMixin, has_right
 from reports import services
-from reports.charts import bar_chart
+from reports.charts import bar_chart, hbar_chart
 from reports.choices import ReportStatus
 from reports.exports import report_docx, report_xlsx
 from reports.forms import ReportRequestForm
@@ -90,6 +90,9 @@ class ReportDetailView(ScopedViewMixin, DetailView):
             can_export=has_right(user, Action.EXPORT, report.unit_id),
             month_chart=bar_chart(figures.get("by_month", [])),
             field_chart=bar_chart(figures.get("by_field", []), previous=True),
+            unit_chart=hbar_chart(
+                [{"label": row["unit"], "value": row["cases_new"]} for row in figures.get("by_unit", [])]
+            ),
         )
         return context
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -95,3 +95,18 @@ def test_exports_are_logged(client, report, ward_official):
     response = client.get(reverse("reports:report_export", args=[report.pk, "xlsx"]))
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert PersonalDataAccess.objects.filter(kind="export", user=ward_official).count() == 1
+
+
+def test_the_report_page_draws_new_cases_by_unit_the_most_first(client, city, ward, other_ward, steering_member):
+    from tests.factories import CaseFactory
+
+    for _ in range(3):
+        CaseFactory(unit=ward, received_on=date(2026, 3, 2))
+    CaseFactory(unit=other_ward, received_on=date(2026, 3, 2))
+    report = services.report_request(user=steering_member, unit=city, period_kind="half_year", year=2026)
+    services.report_compile(report_id=report.pk)
+    client.force_login(steering_member)
+    response = client.get(report.get_absolute_url())
+    chart = response.context["unit_chart"]
+    assert [(bar.label, bar.value) for bar in chart.bars] == [(ward.name, 3), (other_ward.name, 1)]
+    assert '<title id="unit-chart-title">' in response.content.decode()  # the chart, named for screen readers
