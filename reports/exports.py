@@ -96,14 +96,29 @@ def _cutoff(report: Report) -> datetime | None:
     return timezone.localtime(report.data_cutoff, HANOI) if report.data_cutoff else None
 
 
-def place_and_date(on: date | None) -> str:
+COMMUNE_PREFIXES = ("Phường ", "Xã ", "Thị trấn ", "Đặc khu ")
+
+
+def place_name(unit_name: str) -> str:
+    """The place a document is dated from (Decree 30/2020, Appendix I; Guidance 36-HD/VPTW writes it the same
+    way): the city for the city's bodies; for a commune or ward, its own name without "Xã"/"Phường" ("Ba
+    Đình"), unless the name is a number ("Phường 1")."""
+    name = _administrative_name(unit_name)
+    for prefix in COMMUNE_PREFIXES:
+        if name[: len(prefix)].lower() == prefix.lower():
+            rest = name[len(prefix) :]
+            return f"{prefix.strip()} {rest}" if rest.isdigit() else rest
+    return PLACE
+
+
+def place_and_date(on: date | None, place: str = PLACE) -> str:
     """ "Hà Nội, ngày 05 tháng 02 năm 2026": days below 10 and the months January and February take a leading
     zero (Decree 30/2020, Appendix I; the Party's guidance writes them the same way) so that no digit can be
     added in front. Without a date the blanks are left for the office."""
     if on is None:
-        return f"{PLACE}, ngày     tháng     năm 20   "
+        return f"{place}, ngày     tháng     năm 20   "
     month = f"{on.month:02d}" if on.month < 3 else str(on.month)
-    return f"{PLACE}, ngày {on.day:02d} tháng {month} năm {on.year}"
+    return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
 
 
 def _period(report: Report) -> dict[str, date]:
@@ -566,7 +581,7 @@ def _header(document, report: Report, state_format: bool) -> None:
         _cell_paragraph(left, "Số:       /BC-UBND", size=13, before=6)
         _cell_paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
         _cell_paragraph(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, underline=True)
-        _cell_paragraph(right, place_and_date(on), size=14, italic=True, before=12)
+        _cell_paragraph(right, place_and_date(on, place_name(_unit_name(report))), size=14, italic=True, before=12)
     else:
         superior, issuer, symbol = party_issuer(report)
         if superior:
@@ -575,7 +590,7 @@ def _header(document, report: Report, state_format: bool) -> None:
         _cell_paragraph(left, "*", size=14)
         _cell_paragraph(left, f"Số       -BC/{symbol}", size=14)
         _cell_paragraph(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True)
-        _cell_paragraph(right, place_and_date(on), size=14, italic=True, before=12)
+        _cell_paragraph(right, place_and_date(on, place_name(_unit_name(report))), size=14, italic=True, before=12)
 
 
 def _chart(document, by_month: list[dict]) -> None:

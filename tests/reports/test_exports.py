@@ -171,7 +171,7 @@ def test_report_docx_has_the_party_header(report):
     assert "*" in left
     assert "-BC/ĐU" in left
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in right
-    assert "Hà Nội, ngày 20 tháng 6 năm 2026" in right
+    assert "Ba Đình, ngày 20 tháng 6 năm 2026" in right
     title_cell = document.tables[0].rows[0].cells[1].paragraphs[0].runs[0]
     assert title_cell.bold and title_cell.underline
     date_run = document.tables[0].rows[0].cells[1].paragraphs[1].runs[0]
@@ -182,7 +182,7 @@ def test_report_docx_dates_the_report_in_hanoi_time(ba_dinh):
     # 20:00 UTC on the 19th is already the 20th in Hanoi.
     report = _report(ba_dinh, data_cutoff=datetime(2026, 6, 19, 20, 0, tzinfo=UTC))
     document = _docx(report)
-    assert "Hà Nội, ngày 20 tháng 6 năm 2026" in _table_texts(document.tables[0])[1]
+    assert "Ba Đình, ngày 20 tháng 6 năm 2026" in _table_texts(document.tables[0])[1]
     assert "tính đến 03:00 ngày 20/06/2026" in _all_text(document)
 
 
@@ -262,7 +262,7 @@ def test_report_docx_state_format_has_the_national_motto(report):
     left, right = _table_texts(document.tables[0])
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right
     assert "Độc lập - Tự do - Hạnh phúc" in right
-    assert "Hà Nội, ngày 20 tháng 6 năm 2026" in right
+    assert "Ba Đình, ngày 20 tháng 6 năm 2026" in right
     assert "ỦY BAN NHÂN DÂN" in left and "PHƯỜNG BA ĐÌNH" in left
     assert "/BC-UBND" in left
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in _all_text(document)
@@ -393,3 +393,14 @@ def test_report_xlsx_has_bar_charts_by_field_and_by_month(report):
     workbook = load_workbook(io.BytesIO(report_xlsx(report)))
     assert len(workbook["F. Theo lĩnh vực"]._charts) == 1
     assert len(workbook["G. Theo tháng"]._charts) == 1
+
+
+def test_a_commune_dates_its_report_from_its_own_name():
+    from reports.exports import place_name
+
+    assert place_name("Thành phố Hà Nội") == "Hà Nội"
+    assert place_name("Phường Ba Đình") == "Ba Đình"
+    assert place_name("UBND phường Ba Đình") == "Ba Đình"
+    assert place_name("Ủy ban nhân dân xã Kim Liên") == "Kim Liên"
+    assert place_name("Phường 1") == "Phường 1"  # a number keeps its word
+    assert place_and_date(date(2026, 6, 20), "Ba Đình") == "Ba Đình, ngày 20 tháng 6 năm 2026"
