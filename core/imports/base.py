@@ -1,6 +1,7 @@
 """The contract of an importer (one per kind of record, next to its domain) and the parts every kind shares:
 columns with their headings and accepted variants, rows with their errors, the unit a row belongs to."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,7 +116,7 @@ class ImportContext:
         return unit
 
 
-class Importer:
+class Importer(ABC):
     """One kind of record. Subclasses declare `kind`, `label`, `model`, `columns` and implement `check` (decide
     each row's action and errors with no writes, fetching what they need in bulk) and `write` (create and
     update the checked rows, inside the caller's transaction, returning (record, action, row number))."""
@@ -130,15 +131,17 @@ class Importer:
     # Model field name -> column key, where they differ (to name the columns an update changes).
     field_columns: dict[str, str] = {}
 
+    @abstractmethod
     def check(self, rows: list[Row], context: ImportContext) -> None:
-        raise NotImplementedError
+        """Decide each row's action and errors, writing nothing."""
 
+    @abstractmethod
     def write(self, rows: list[Row], context: ImportContext) -> list[tuple[models.Model, str, int]]:
-        raise NotImplementedError
+        """Create and update the checked rows inside the caller's transaction."""
 
-    def void(self, records: list[models.Model], *, user, reason: str) -> int:
-        """Void the records an import created; returns how many were voided."""
-        raise NotImplementedError
+    @abstractmethod
+    def void(self, records: dict[type[models.Model], list[models.Model]], *, user, reason: str) -> int:
+        """Void the records an import created (by model); returns how many were voided."""
 
     void_note: Promise | str = ""
 
