@@ -47,7 +47,8 @@ class ImportForm(forms.Form):
         self.fields["unit"].queryset = units
         if not self.is_bound and "unit" not in self.initial:
             own = [a.unit_id for a in role_assignments(user) if Action.CHANGE in a.rights]
-            self.initial["unit"] = next((pk for pk in own if units.filter(pk=pk).exists()), None)
+            offered = set(units.filter(pk__in=own).values_list("pk", flat=True))
+            self.initial["unit"] = next((pk for pk in own if pk in offered), None)
 
 
 class BatchListView(ScopedViewMixin, ListView):
