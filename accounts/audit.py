@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SecurityEvent
 from accounts.roles import Action
+from accounts.scoping import UnitScope, unit_scope
 from core.history import history_entries
 from core.models import PersonalDataAccess
-from organizations.scoping import UnitScope, unit_scope
 
 SECURITY = "security"
 

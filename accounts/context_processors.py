@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import Action
-from organizations.scoping import role_assignments
+from accounts.scoping import role_assignments
 
 
 def security_links(request: HttpRequest) -> dict:

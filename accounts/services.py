@@ -12,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityEvent, User
 from accounts.roles import Role
+from accounts.scoping import role_assignments
 from core.ratelimit import client_ip
-from organizations.scoping import role_assignments
 
 
 def security_event_record(

@@ -24,6 +24,7 @@ from django_otp.util import random_hex
 
 from accounts.forms import LoginForm, RemoveDeviceForm, VerificationCodeForm
 from accounts.models import SecurityEvent
+from accounts.scoping import role_assignments
 from accounts.services import (
     confirmed_device,
     second_factor_required,
@@ -35,7 +36,6 @@ from accounts.services import (
 from accounts.signals import HAS_DEVICE
 from core.generic import add_service_errors
 from core.ratelimit import client_ip, hit, ratelimit, too_many_requests
-from organizations.scoping import role_assignments
 
 # The secret of a device being set up stays in the session until a code confirms it; nothing is saved before.
 PENDING_KEY = "otp_pending_key"

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import require_right
 from cases.choices import EventKind
 from cases.models import Attachment, Case, CaseEvent, Letter
-from core.services import require_right, save_with_history
+from core.services import save_with_history
 
 logger = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import subtree_ids, unit_scope
 from cases.choices import CaseKind
 from cases.models import Case
 from citizens.models import Citizen
 from core.text import fold
 from organizations.models import Unit, UnitSuccession
-from organizations.scoping import subtree_ids, unit_scope
 
 SIMILAR_CONTENT_WINDOW = timedelta(days=180)
 SIMILARITY_THRESHOLD = 0.45

@@ -31,12 +31,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts.roles import Action
+from accounts.scoping import UnitScope, role_assignments, unit_scope
 from cases.choices import CaseKind, Designation
 from cases.filtersets import CaseFilterSet
 from cases.models import Case, ExportJob, SavedFilter
 from cases.selectors import case_list_queryset
 from core.models import PersonalDataAccess
-from organizations.scoping import UnitScope, role_assignments, unit_scope
 
 logger = logging.getLogger(__name__)
 

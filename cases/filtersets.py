@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Action
+from accounts.scoping import unit_scope
 from cases.choices import CaseKind, CaseStatus, Channel, Complexity, LetterContent, LetterDisposition
 from cases.flags import flag_filter, with_letter_count
 from cases.models import Case, CaseField, Letter
 from citizens.filtersets import DATE_INPUT, in_unit_subtree, scoped_units
 from core.text import fold
-from organizations.scoping import unit_scope
 
 FLAG_CHOICES = [
     ("mass", _("Mass (many people)")),

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import ROLE_RIGHTS, Action
+from accounts.scoping import ancestor_ids
 from cases.choices import CaseKind, Designation, Outcome
 from cases.models import Case, CaseField
-from organizations.scoping import ancestor_ids
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 

@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
+from accounts.scoping import subtree_ids
 from cases.choices import OPEN_STATUSES, ArchiveReason, CaseKind, Channel, LetterContent, LetterDisposition
 from cases.models import Case, CaseField, Letter
 from citizens.filtersets import DATE_INPUT
 from citizens.models import Citizen
 from organizations.models import Unit
-from organizations.scoping import subtree_ids
 
 # Radio answers of the nullable yes/no fields. The values are what NullBooleanField reads and what the radio
 # widget renders as checked (str(True) == "True").

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from accounts.roles import Action
+from accounts.scoping import has_right
 from cases.choices import (
     ArchiveReason,
     Attempt,
@@ -47,7 +48,6 @@ from core.imports.base import (
 )
 from core.imports.values import ChoiceParser, parse_bool, parse_date, parse_digits, parse_multiline, parse_positive_int
 from core.text import fold
-from organizations.scoping import has_right
 
 KIND = ChoiceParser(
     CaseKind.choices,

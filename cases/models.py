@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet
 from cases.choices import (
     ArchiveReason,
     Attempt,
@@ -21,7 +22,6 @@ from cases.choices import (
     Outcome,
 )
 from core.text import fold
-from organizations.scoping import ScopedQuerySet
 
 
 class CaseField(models.Model):

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import unit_scope
 from cases.choices import OPEN_STATUSES, CaseKind
 from cases.flags import Flag, case_flags
 from cases.models import Case, CaseDeadline, CaseField
 from citizens.selectors import log_identity_views
 from core.history import history_entries
-from organizations.scoping import unit_scope
 
 # Fields whose changes the case's own events already tell (status moves, deadlines, flags, merges).
 EVENT_FIELDS = frozenset(

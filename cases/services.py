@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import has_right, require_right
 from cases.choices import (
     OPEN_STATUSES,
     ArchiveReason,
@@ -27,9 +28,8 @@ from cases.deadlines import compute_due, find_rule, intake_step
 from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, DeadlineExtension, Letter
 from cases.workflow import MOVES
 from core.models import NumberSequence
-from core.services import require_right, save_with_history
+from core.services import save_with_history
 from core.text import fold
-from organizations.scoping import has_right
 
 
 def one_year_after(day: date) -> date:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from accounts.roles import Action
+from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right
 from cases import selectors, services
 from cases.duplicates import duplicate_candidates
 from cases.filtersets import CaseFilterSet
@@ -24,9 +25,8 @@ from cases.forms import (
 )
 from cases.models import Case, CaseDesignation, SavedFilter
 from cases.workflow import MOVES, moves_from
-from core.generic import ScopedFilterView, add_service_errors
+from core.generic import add_service_errors
 from core.pagination import CappedPaginator
-from organizations.scoping import ScopedViewMixin, has_right
 
 
 class CaseListView(ScopedFilterView):

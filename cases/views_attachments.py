@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from accounts.roles import Action
+from accounts.scoping import ScopedViewMixin, has_right
 from cases.attachments import (
     ALLOWED_EXTENSIONS,
     VOID_REASON_MAX_LENGTH,
@@ -25,7 +26,6 @@ from cases.attachments import (
 from cases.models import Attachment, Case, Letter
 from citizens.selectors import log_identity_views
 from core.generic import add_service_errors
-from organizations.scoping import ScopedViewMixin, has_right
 
 logger = logging.getLogger(__name__)
 

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
 from accounts.roles import Action
+from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right, unit_scope
 from cases import services
 from cases.filtersets import LetterFilterSet
 from cases.forms_letters import LetterClassifyForm, LetterDisposeForm, LetterForm
 from cases.models import Letter
 from citizens.selectors import log_identity_views
-from core.generic import ScopedFilterView, add_service_errors
+from core.generic import add_service_errors
 from core.history import history_entries
-from organizations.scoping import ScopedViewMixin, has_right, unit_scope
 
 
 def mask_senders(letters, user) -> list[Letter]:

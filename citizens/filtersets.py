@@ -4,13 +4,13 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
+from accounts.scoping import subtree_ids
 from cases.models import CaseField
 from citizens.choices import SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.models import Citizen, ReceptionSession, Visit
 from core.text import fold
 from organizations.choices import UnitKind
 from organizations.models import Unit
-from organizations.scoping import subtree_ids
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 

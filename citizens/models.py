@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import ScopedQuerySet
 from cases.choices import CaseKind
 from citizens.choices import DutyPeriod, HeadPosition, SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.validators import validate_national_id, validate_phone
 from core.text import fold
 from organizations.choices import UnitKind
-from organizations.scoping import ScopedQuerySet
 
 
 class Citizen(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import unit_scope
 from cases.choices import CaseKind
 from citizens.choices import DutyPeriod, HeadPosition, SessionStatus
 from citizens.models import Citizen, ReceptionDutyRule, ReceptionSession, Visit
@@ -18,7 +19,6 @@ from citizens.stats import visit_totals
 from core.history import history_entries
 from core.models import PersonalDataAccess
 from organizations.models import Unit
-from organizations.scoping import unit_scope
 
 
 def _visit_subquery(aggregate):

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import require_right
 from cases.models import Case
 from cases.services import case_open_from_visit
 from citizens.choices import SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.models import NumberSequence
-from core.services import require_right, save_with_history
+from core.services import save_with_history
 from organizations.models import Unit
 
 

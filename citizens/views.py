@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.roles import Action
+from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right, unit_scope
 from citizens import selectors, services
 from citizens.filtersets import CitizenFilterSet, ReceptionSessionFilterSet, citizen_search
 from citizens.forms import DialogueCloseForm, DialogueForm, DutyMonthForm, ReceptionSessionForm, VisitForm, VoidForm
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
-from core.generic import ScopedFilterView, add_service_errors
-from organizations.scoping import ScopedViewMixin, has_right, unit_scope
+from core.generic import add_service_errors
 
 
 class SessionListView(ScopedFilterView):

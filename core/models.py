@@ -4,7 +4,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from organizations.scoping import ScopedQuerySet
+from accounts.scoping import ScopedQuerySet
 
 
 class NumberSequence(models.Model):

@@ -10,9 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from accounts.roles import Action
+from accounts.scoping import unit_scope
 from cases.selectors import case_trends, flag_counts
 from citizens.selectors import reception_month_summary
-from organizations.scoping import unit_scope
 from organizations.selectors import unit_counts_for
 from reports.charts import bar_chart
 

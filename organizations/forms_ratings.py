@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
+from accounts.scoping import subtree_ids
 from core.periods import half_year_start
 from organizations.choices import RatingLevel, UnitKind
 from organizations.models import QualityRating, RatingRegulation, Unit
-from organizations.scoping import subtree_ids
 from organizations.services import PARTY_ORGANIZATION_KINDS, rating_validate
 
 DATE_INPUT = forms.DateInput(

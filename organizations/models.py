@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
+from accounts.scoping import ScopedQuerySet
 from core.text import fold
 from organizations.choices import (
     DivisionType,
@@ -21,7 +22,6 @@ from organizations.choices import (
     TaskType,
     UnitKind,
 )
-from organizations.scoping import ScopedQuerySet
 
 
 def existing_on(on: date | None = None, prefix: str = "") -> models.Q:

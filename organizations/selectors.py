@@ -1,9 +1,9 @@
 from django.db.models import Count, Q
 
 from accounts.roles import Action
+from accounts.scoping import unit_scope
 from organizations.choices import UnitKind
 from organizations.models import Unit, existing_on
-from organizations.scoping import unit_scope
 
 
 def unit_counts_for(user) -> dict[str, int]:

@@ -7,11 +7,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Action
+from accounts.scoping import unit_scope
 from cases.choices import OPEN_STATUSES
 from cases.models import Case
 from organizations.choices import DossierStatus, TaskStatus
 from organizations.models import InspectionConclusion, PlanTask, WeakDossier
-from organizations.scoping import unit_scope
 
 
 def dossier_list_queryset() -> QuerySet:

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import has_right, require_right
 from cases.attachments import check_upload
-from core.services import require_right, save_with_history
+from core.services import save_with_history
 from organizations.choices import DossierOrigin, DossierStatus, RatingLevel, TaskStatus, UnitKind
 from organizations.models import (
     DossierEvent,
@@ -30,7 +31,6 @@ from organizations.models import (
     UnitSuccession,
     WeakDossier,
 )
-from organizations.scoping import has_right
 
 PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE)
 

@@ -1,9 +1,8 @@
 from django.views.generic import DetailView
 
-from core.generic import ScopedFilterView
+from accounts.scoping import ScopedFilterView, ScopedViewMixin
 from organizations.filtersets import UnitFilterSet
 from organizations.models import Unit
-from organizations.scoping import ScopedViewMixin
 from organizations.selectors import unit_detail_context
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.roles import Action
-from core.generic import ScopedFilterView, add_service_errors
+from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right
+from core.generic import add_service_errors
 from organizations import services
 from organizations.filtersets import WeakDossierFilterSet
 from organizations.forms import (
@@ -21,7 +22,6 @@ from organizations.forms import (
     ProgressForm,
 )
 from organizations.models import InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
-from organizations.scoping import ScopedViewMixin, has_right
 from organizations.selectors_weak import dossier_list_queryset, dossier_page, review_queue
 
 # Each move of a dossier: the service, and whether it needs a comment or a date.

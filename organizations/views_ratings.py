@@ -17,7 +17,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.roles import Action
-from core.generic import ScopedFilterView, add_service_errors
+from accounts.scoping import ScopedFilterView, unit_scope
+from core.generic import add_service_errors
 from core.ratelimit import ratelimit
 from organizations import services
 from organizations.choices import RatingLevel, UnitKind
@@ -29,7 +30,6 @@ from organizations.forms_ratings import (
     WeakListForm,
 )
 from organizations.models import QualityRating, Unit, WeakDossier
-from organizations.scoping import unit_scope
 from organizations.weak_list import (
     FIGURES,
     period_presets,

@@ -21,10 +21,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from accounts.roles import Action
+from accounts.scoping import subtree_ids
 from core.periods import half_year_start
 from organizations.choices import DossierStatus
 from organizations.models import Inspection, Unit, WeakDossier
-from organizations.scoping import subtree_ids
 
 FIGURES = [
     ("at_start", gettext_lazy("on the list at the start of the period")),

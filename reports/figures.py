@@ -14,13 +14,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scoping import subtree_ids
 from cases.choices import CaseKind, CaseStatus, DeadlineStep, LetterDisposition, Outcome
 from cases.models import Case, CaseDeadline, CaseField, Letter
 from citizens.choices import SessionKind, SessionStatus
 from citizens.models import ReceptionSession, Visit
 from citizens.selectors import duty_compliance
 from organizations.models import Inspection, InspectionConclusion, PlanTask, Unit, UnitSuccession, WeakDossier
-from organizations.scoping import subtree_ids
 from organizations.weak_list import weak_figures
 
 Progress = Callable[[int, str], None]

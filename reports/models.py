@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from organizations.scoping import ScopedQuerySet
+from accounts.scoping import ScopedQuerySet
 from reports.choices import PeriodKind, ReportStatus
 
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import require_right
 from core.periods import period_bounds
-from core.services import require_right, save_with_history
+from core.services import save_with_history
 from organizations.models import Unit
 from reports.choices import ReportStatus
 from reports.figures import compile_figures

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.roles import Action
+from accounts.scoping import ScopedViewMixin, has_right
 from core.models import PersonalDataAccess
 from core.ratelimit import ratelimit
 from organizations.models import Unit
-from organizations.scoping import ScopedViewMixin, has_right
 from reports import services
 from reports.charts import bar_chart, hbar_chart
 from reports.choices import ReportStatus

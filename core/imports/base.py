@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Action
+from accounts.scoping import has_right, subtree_ids
 from core.imports.values import CellError, ChoiceParser, is_blank, parse_digits, parse_multiline, parse_text, text
 from core.text import fold
 from organizations.models import Unit
-from organizations.scoping import has_right, subtree_ids
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 # Parsers of text columns: an empty cell is "" (blank text fields), any other empty cell is None.

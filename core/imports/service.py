@@ -15,11 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from accounts.scoping import require_right
 from core.imports.base import CREATE, ERROR, UNCHANGED, UPDATE, ImportContext, Row, column_positions, parse_cells
 from core.imports.reading import EXTENSIONS, FileError, count_rows, extension_of, read_sheet
 from core.imports.registry import KINDS, importer_for
 from core.models import ImportBatch, ImportedRecord
-from core.services import require_right
 from organizations.models import Unit
 
 logger = logging.getLogger(__name__)

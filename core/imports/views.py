@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.roles import Action
+from accounts.scoping import ScopedViewMixin, role_assignments
 from core.generic import add_service_errors
 from core.imports import service
 from core.imports.registry import KINDS, importer_for, kind_choices
@@ -22,7 +23,6 @@ from core.imports.templates import template_workbook
 from core.models import ImportBatch
 from core.tasks import run_import
 from organizations.models import Unit
-from organizations.scoping import ScopedViewMixin, role_assignments
 
 RECORDS_SHOWN = 200
 

@@ -1,8 +1,8 @@
 import pytest
 
 from accounts.roles import Action, Role
+from accounts.scoping import has_right, subtree_ids, unit_scope
 from organizations.models import Unit
-from organizations.scoping import has_right, subtree_ids, unit_scope
 from tests.factories import UnitFactory, UserFactory, merge_units, user_with_role
 
 
