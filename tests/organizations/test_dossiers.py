@@ -283,3 +283,97 @@ def test_dossier_pages_cost_the_same_queries_for_one_or_many(
     with django_assert_max_num_queries(len(one)):
         response = client.get(reverse(name))
     assert response.status_code == 200 and "Chi bộ số 16" in response.content.decode()
+
+
+def _reassessed(dossier, official, reviewer):
+    add_tasks(dossier, official)
+    services.dossier_submit(user=official, dossier=dossier)
+    services.dossier_approve(user=reviewer, dossier=dossier)
+    return services.dossier_reassess(user=reviewer, dossier=dossier, assessment="Đã khắc phục")
+
+
+@pytest.mark.parametrize(
+    ("posted", "error"),
+    [
+        ("31/02/2026", "Nhập một ngày hợp lệ."),
+        ("hôm qua", "Nhập một ngày hợp lệ."),
+        ("", "Trường này là bắt buộc."),
+        ((timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y"), "từ ngày xác định yếu kém đến ngày hôm nay"),
+    ],
+)
+def test_a_wrong_off_list_date_is_an_error_next_to_the_field_and_nothing_is_saved(
+    client, dossier, ward_official, district_reviewer, posted, error
+):
+    import re
+
+    _reassessed(dossier, ward_official, district_reviewer)
+    client.force_login(district_reviewer)
+    response = client.post(reverse("organizations:dossier_move", args=[dossier.pk, "off_list"]), {"on": posted})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The error sits beside the date field of the "take off the list" form, which stays open with what was typed.
+    assert re.search(r'id="on-off_list-error" class="error-message">.*?' + re.escape(error), html, re.S)
+    assert re.search(r'<details class="action" open>\s*<summary[^>]*>Đưa ra khỏi danh sách', html)
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.ended_on) == ("reassessed", None)
+    assert not dossier.events.filter(to_status="off_list").exists()
+
+
+def test_the_off_list_date_is_today_unless_changed_and_a_valid_date_is_kept(
+    client, dossier, ward_official, district_reviewer
+):
+    _reassessed(dossier, ward_official, district_reviewer)
+    client.force_login(district_reviewer)
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert f'value="{timezone.localdate():%d/%m/%Y}"' in page
+    on = dossier.identified_on + timedelta(days=1)
+    client.post(reverse("organizations:dossier_move", args=[dossier.pk, "off_list"]), {"on": f"{on:%d/%m/%Y}"})
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.ended_on) == ("off_list", on)
+
+
+def test_the_dossier_list_counts_late_tasks_on_the_date_of_each_request(client, dossier, ward_official):
+    from unittest import mock
+
+    real_localdate = timezone.localdate
+    today = real_localdate()
+    services.task_save(
+        user=ward_official,
+        dossier=dossier,
+        solution="Kiện toàn chi ủy",
+        task_type="cadre_work",
+        owner="Bí thư chi bộ",
+        deadline=today + timedelta(days=10),
+        status="not_started",
+    )
+    client.force_login(ward_official)
+
+    def late_tasks_on(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else real_localdate(value, timezone)
+
+        with mock.patch("django.utils.timezone.localdate", localdate):
+            response = client.get(reverse("organizations:dossier_list"))
+        return [row.tasks_late for row in response.context["object_list"]]
+
+    assert late_tasks_on(today) == [0]
+    assert late_tasks_on(today + timedelta(days=20)) == [1]
+    assert late_tasks_on(today) == [0]
+
+
+def test_evidence_missing_from_storage_is_a_404_not_a_server_error(client, dossier, ward_official, caplog):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    add_tasks(dossier, ward_official, count=1)
+    progress = services.task_add_progress(
+        user=ward_official,
+        task=dossier.tasks.get(),
+        on=timezone.localdate(),
+        note="Đã họp",
+        evidence=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bien ban"),
+    )
+    progress.evidence.storage.delete(progress.evidence.name)
+    client.force_login(ward_official)
+    response = client.get(reverse("organizations:evidence_download", args=[progress.pk]))
+    assert response.status_code == 404
+    assert progress.evidence.name in caplog.text  # the administrator learns which file is gone
