@@ -1,9 +1,27 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import ROLE_RIGHTS, Action, Role
+from accounts.scoping import unit_scope
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = Action.VIEW) -> "UserQuerySet":
+        """People holding an active role in a unit of the user's scope: a list of handlers or authors must not name
+        people of other units."""
+        scope = unit_scope(user, action)
+        holders = self.filter(role_assignments__is_active=True)
+        if scope.everything:
+            return self.filter(pk__in=holders.values("pk"))
+        if scope.is_empty:
+            return self.none()
+        return self.filter(pk__in=holders.filter(role_assignments__unit__in=scope.unit_ids).values("pk"))
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -14,6 +32,8 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -104,3 +124,30 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.user or self.username}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw or exported protected personal data, and when (Law on Denunciations 2018, Art. 47; Decree
+    13/2023/NĐ-CP). Written in the same request that shows the data."""
+
+    class Kind(models.TextChoices):
+        VIEW_IDENTITY = "view_identity", _("Viewed a confidential identity")
+        EXPORT = "export", _("Exported personal data")
+
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit of the record")
+    )
+    record = models.CharField(_("record"), max_length=200)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "core_personaldataaccess"
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user_id} {self.get_kind_display()} {self.record}"

@@ -1,15 +1,25 @@
 """The one access gate. A user sees and changes only records whose unit lies in the subtree of a unit where
 they hold a role granting the action (plus the units those replaced in a reorganisation).
 
-Every scoped model's queryset derives from ScopedQuerySet and names the path to its unit in `SCOPE_FIELD`;
-every view inherits ScopedViewMixin. A record outside scope is therefore never fetched: it is a 404, and no
-view has to remember to check a permission after loading an object.
+- Every scoped model's queryset derives from ScopedQuerySet and names the path to its unit in `SCOPE_FIELD`;
+  personal records (notifications, exports, saved filters) derive from OwnedQuerySet and belong to their owner.
+- Every view that shows or changes unit data inherits ScopedViewMixin (tests/test_gate.py enumerates the views),
+  so a record outside scope is never fetched: it is a 404, and no view checks a permission after loading.
+- Every form and filter set with choices of records derives from ScopedForm, ScopedModelForm or ScopedFilterSet,
+  whose choices are restricted in one call (`restrict_form_fields`) once the form is built, so a select never
+  lists another unit's records or names.
+- Background jobs that work across the city act as SYSTEM, an explicit principal, never as a made-up user.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
+from django.forms.forms import DeclarativeFieldsMetaclass
+from django.forms.models import ModelFormMetaclass
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
@@ -101,9 +111,26 @@ def ancestor_ids(unit_id: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+class SystemPrincipal:
+    """Who a background job acts as when it works across the whole city (the daily sweep reading every commune's
+    duty to receive, for instance): every unit, every right but one. It never sees a denouncer's identity, because
+    nothing a job writes (notifications, e-mails, reports) may show one. It is not a user: it cannot sign in, own a
+    record or be written in a history row."""
+
+    is_authenticated = True
+    is_active = True
+    pk = None
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemPrincipal()
+
+
 def role_assignments(user) -> list:
     """The user's active role assignments, fetched once per request (cached on the user object)."""
-    if not user.is_authenticated or not user.is_active:
+    if user is SYSTEM or not user.is_authenticated or not user.is_active:
         return []
     if "_role_assignments" not in user.__dict__:
         user.__dict__["_role_assignments"] = list(user.role_assignments.active().select_related("unit"))
@@ -112,6 +139,8 @@ def role_assignments(user) -> list:
 
 def unit_scope(user, action: str = Action.VIEW) -> UnitScope:
     """The units where `user` may perform `action`. Cached per user object, i.e. per request."""
+    if user is SYSTEM:
+        return _NOTHING if action == Action.SEE_IDENTITY else _EVERYTHING
     cache = user.__dict__.setdefault("_unit_scopes", {})
     if action in cache:
         return cache[action]
@@ -147,14 +176,95 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.model.SCOPE_FIELD}__in": scope.unit_ids})
 
 
+class OwnedQuerySet(models.QuerySet):
+    """Base queryset of personal records (a user's notifications, exports, saved filters): the owner's only,
+    whatever the action. The model names its owner field in OWNER_FIELD."""
+
+    def visible_to(self, user, action: str = Action.VIEW) -> "OwnedQuerySet":
+        if user is SYSTEM or not user.is_authenticated:
+            return self.none()
+        return self.filter(**{self.model.OWNER_FIELD: user})
+
+
+def restrict_form_fields(form: forms.BaseForm, user, action: str) -> None:
+    """Narrow every choice of records in `form` to what `user` may `action` (NetBox's restrict_form_fields): each
+    field whose queryset knows `visible_to` (scoped, owned, users) keeps only those. A form's own narrowing
+    (today's units, the session's unit) stays: this intersects with it."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "visible_to"):
+            field.queryset = queryset.visible_to(user, action)
+
+
+def _build_restricted(cls, *args: Any, **kwargs: Any):
+    # After the form's own __init__ (which may set its querysets), so nothing it sets escapes the gate. Django's
+    # form metaclasses only declare fields; building an instance is type's own __call__.
+    form = type.__call__(cls, *args, **kwargs)
+    restrict_form_fields(form, form.user, form.scope_action)
+    return form
+
+
+class _RestrictedFormMetaclass(DeclarativeFieldsMetaclass):
+    __call__ = _build_restricted
+
+
+class _RestrictedModelFormMetaclass(ModelFormMetaclass):
+    __call__ = _build_restricted
+
+
+class ScopedForm(forms.Form, metaclass=_RestrictedFormMetaclass):
+    """A form whose choices of records are restricted to the user's scope for `scope_action` (CHANGE: a form's
+    choices are what the user is about to write). Takes the acting user as `user`."""
+
+    scope_action: str = Action.CHANGE
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class ScopedModelForm(forms.ModelForm, metaclass=_RestrictedModelFormMetaclass):
+    """ScopedForm for a model form."""
+
+    scope_action: str = Action.CHANGE
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A filter set takes the user, not a request (an export or a task filters as its user too), and offers only
+    the records in the user's view scope as choices."""
+
+    def __init__(self, data=None, queryset=None, *, user, prefix=None) -> None:
+        self.user = user
+        super().__init__(data=data, queryset=queryset, prefix=prefix)
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = super().form
+            restrict_form_fields(form, self.user, Action.VIEW)
+        return self._form
+
+
 class ScopedViewMixin:
-    """Every view that shows or changes a scoped record inherits this, so its queryset is always restricted.
+    """Every view that shows or changes unit data inherits this, so its queryset is always restricted.
 
     `scope_action` is the right the view needs: VIEW for lists and details, CHANGE for edits, and so on. A
-    record outside the user's scope for that action does not exist for the view (404).
+    record outside the user's scope for that action does not exist for the view (404). Forms built by the view
+    (FormMixin) get the acting user, and through the gate's form bases only choices in scope.
     """
 
     scope_action: str = Action.VIEW
+
+    def get_scope(self) -> UnitScope:
+        """The units the view works in: the user's scope for `scope_action`."""
+        return unit_scope(self.request.user, self.scope_action)
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user, self.scope_action)
@@ -172,6 +282,11 @@ class ScopedFilterView(ScopedViewMixin, FilterView):
 
     paginate_by = 50
     paginator_class = CappedPaginator
+
+    def get_filterset_kwargs(self, filterset_class) -> dict:
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs.pop("request", None)
+        return {**kwargs, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

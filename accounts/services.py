@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import SecurityEvent, User
 from accounts.roles import Role
 from accounts.scoping import role_assignments
+from core.locking import lock
 from core.ratelimit import client_ip
 
 
@@ -61,7 +62,7 @@ def two_factor_enrol(*, user: User, key: str, token: str, request: HttpRequest |
     """Confirm the authenticator app the user has just set up with `key` (kept in their session until now) by a
     code it shows, and save it as their device. A user keeps one device: another one must be removed first, or an
     unverified session could add a device of its own next to the real one."""
-    User.objects.select_for_update().get(pk=user.pk)  # two enrolments at once: the second sees the first's device
+    lock(user)  # two enrolments at once: the second sees the first's device
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise ValidationError(_("Two-step verification is already set up for this account."))
     step = _check_token(key, token)

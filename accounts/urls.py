@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_audit
+from accounts import views
 
 app_name = "accounts"
 
@@ -18,6 +18,4 @@ urlpatterns = [
     path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("two-factor/verify/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("two-factor/remove/", views.TwoFactorRemoveView.as_view(), name="two_factor_remove"),
-    path("audit/", views_audit.AuditLogView.as_view(), name="audit_log"),
-    path("audit/personal-data/", views_audit.PersonalDataAccessLogView.as_view(), name="personal_data_log"),
 ]

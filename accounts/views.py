@@ -157,7 +157,7 @@ class TwoFactorVerifyView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_verified():
-            return redirect(_next_url(request, reverse("core:home")))
+            return redirect(_next_url(request, reverse("overview:home")))
         self.device = confirmed_device(request.user)
         if self.device is None:
             # The device was reset or removed since sign-in.
@@ -165,7 +165,7 @@ class TwoFactorVerifyView(FormView):
             if second_factor_required(request.user):
                 setup = reverse("accounts:two_factor_setup")
                 return redirect(f"{setup}?{urlencode({'next': _next_url(request, '')})}")
-            return redirect(_next_url(request, reverse("core:home")))
+            return redirect(_next_url(request, reverse("overview:home")))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -182,7 +182,7 @@ class TwoFactorVerifyView(FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         otp_login(self.request, self.device)
-        return redirect(_next_url(self.request, reverse("core:home")))
+        return redirect(_next_url(self.request, reverse("overview:home")))
 
 
 @method_decorator(ratelimit("otp", methods=("POST",)), name="dispatch")

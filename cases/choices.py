@@ -1,14 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class CaseKind(models.TextChoices):
-    """Classification by content, not by title (Circular 05/2021/TT-TTCP)."""
-
-    COMPLAINT = "complaint", _("Complaint")
-    DENUNCIATION = "denunciation", _("Denunciation")
-    RECOMMENDATION = "recommendation", _("Recommendation")
-    FEEDBACK = "feedback", _("Feedback")
+from citizens.choices import CaseKind as CaseKind  # defined with the visits that classify by it too
 
 
 class LetterContent(models.TextChoices):

@@ -16,9 +16,9 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts.confidentiality import is_masked, log_identity_views
 from accounts.roles import Action
 from accounts.scoping import subtree_ids, unit_scope
-from cases.choices import CaseKind
 from cases.models import Case
 from citizens.models import Citizen
 from core.text import fold
@@ -45,10 +45,12 @@ def commune_family(unit: Unit) -> frozenset[int]:
     return subtree_ids(successors or {unit.pk})
 
 
-def duplicate_candidates(*, case: Case, user, limit: int = 10) -> list[Candidate]:
+def duplicate_candidates(*, case: Case, user, limit: int = 10, path: str = "") -> list[Candidate]:
+    """The possible duplicates of `case` that `user` may be told of. A denunciation found as the same person says who
+    denounced: only with the right on its unit, and then logged (accounts/confidentiality.py)."""
     person = Q(pk__in=[])
     citizen = case.complainant
-    if case.is_confidential and not unit_scope(user, Action.SEE_IDENTITY).contains(case.unit_id):
+    if is_masked(user, unit_id=case.unit_id, confidential=case.is_confidential):
         citizen = None  # who the denouncer is must not be inferable from their other cases
     if citizen is not None:
         if citizen.national_id:
@@ -84,19 +86,18 @@ def duplicate_candidates(*, case: Case, user, limit: int = 10) -> list[Candidate
             .order_by("-similarity")[:limit]
         )
     view_scope = unit_scope(user, Action.VIEW)
-    identity_scope = unit_scope(user, Action.SEE_IDENTITY)
     candidates, seen = [], set()
     for other, reason in [(c, _("same person")) for c in by_person] + [(c, _("similar content")) for c in similar]:
         if other.pk in seen:
             continue
         seen.add(other.pk)
         # Matching a denouncer by identity would reveal who denounced: only with the right on that unit.
-        if (
-            reason == _("same person")
-            and other.kind == CaseKind.DENUNCIATION
-            and not identity_scope.contains(other.unit_id)
-        ):
+        if reason == _("same person") and is_masked(user, unit_id=other.unit_id, confidential=other.is_confidential):
             continue
         visible = view_scope.contains(other.unit_id)
         candidates.append(Candidate(case=other if visible else None, unit_name=other.unit.name, reason=reason))
-    return candidates[:limit]
+    candidates = candidates[:limit]
+    same_person = {c.case.pk for c in candidates if c.case is not None and c.reason == _("same person")}
+    if shown := [c for c in by_person if c.pk in same_person and c.is_confidential]:
+        log_identity_views(user=user, records=shown, path=path or case.get_absolute_url())
+    return candidates

@@ -12,7 +12,6 @@ import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from types import SimpleNamespace
 from typing import IO
 
 from django import forms
@@ -30,13 +29,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts.confidentiality import MASKED_NAME, is_masked, log_labelled_views, record_label
+from accounts.models import PersonalDataAccess
 from accounts.roles import Action
-from accounts.scoping import UnitScope, role_assignments, unit_scope
-from cases.choices import CaseKind, Designation
+from accounts.scoping import role_assignments, unit_scope
+from cases.choices import Designation
 from cases.filtersets import CaseFilterSet
 from cases.models import Case, ExportJob, SavedFilter
 from cases.selectors import case_list_queryset
-from core.models import PersonalDataAccess
 
 logger = logging.getLogger(__name__)
 
@@ -85,12 +85,8 @@ def clean_query(query: str) -> str:
 
 
 def _filterset(*, user, query: str) -> CaseFilterSet:
-    # CaseFilterSet reads `request.user` (search over names, scoped unit and handler choices); a worker has no
-    # request, so it gets an object with just the user.
     return CaseFilterSet(
-        QueryDict(query) or None,
-        queryset=case_list_queryset().visible_to(user, Action.EXPORT),
-        request=SimpleNamespace(user=user),
+        QueryDict(query) or None, queryset=case_list_queryset().visible_to(user, Action.EXPORT), user=user
     )
 
 
@@ -139,13 +135,17 @@ def _flags(case: Case) -> str:
     return ", ".join(str(label) for on, label in flags if on)
 
 
-def _rows(cases: QuerySet, identity_scope: UnitScope) -> Iterator[list]:
+def _rows(cases: QuerySet, user, shown: list[tuple[str, int]] | None = None) -> Iterator[list]:
+    """The rows, each denouncer masked where `user` may not see them; the protected cases whose complainant is
+    written go to `shown` (their log labels and units), for the personal-data log."""
     # One query per chunk: everything shown comes through case_list_queryset's select_related.
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
-        if case.kind == CaseKind.DENUNCIATION and not identity_scope.contains(case.unit_id):
-            complainant = _("Confidential (denouncer)")
+        if is_masked(user, unit_id=case.unit_id, confidential=case.is_confidential):
+            complainant = str(MASKED_NAME)
         else:
             complainant = str(case.complainant) if case.complainant_id else ""
+            if shown is not None and case.is_confidential and case.complainant_id:
+                shown.append((record_label(case), case.unit_id))
         yield [
             case.number,
             str(case.unit),
@@ -167,7 +167,7 @@ def export_rows(*, user, query: str) -> Iterator[list]:
     """The rows of the case list filtered by `query` exactly as the list page filters it, in the units where
     `user` may export, with denouncers masked where `user` may not see identities. Dates are `date` objects
     (each writer formats them); everything else is text or a number."""
-    return _rows(_cases(_filterset(user=user, query=query)), unit_scope(user, Action.SEE_IDENTITY))
+    return _rows(_cases(_filterset(user=user, query=query)), user)
 
 
 def _text(value) -> str:
@@ -312,10 +312,11 @@ def export_run(*, job_id: int) -> None:
         writer = write_csv if job.format == "csv" else write_xlsx
         title = _("Cases · Filter: {filter}").format(filter=describe_filter(filterset))
         with tempfile.TemporaryFile() as temporary:
-            rows = _progress(_rows(cases, unit_scope(user, Action.SEE_IDENTITY)), job.pk)
+            shown: list[tuple[str, int]] = []
+            rows = _progress(_rows(cases, user, shown), job.pk)
             written = writer(rows, temporary, title=title, as_of=as_of)
             temporary.seek(0)
-            _finish(job_pk=job.pk, file=temporary, rows=written, unit_id=unit_id)
+            _finish(job_pk=job.pk, file=temporary, rows=written, unit_id=unit_id, shown=shown)
     except OperationalError:
         logger.warning("Export %s: database unavailable, left for a retry", job.pk, exc_info=True)
         _mark(job.pk, status=ExportJob.Status.PENDING, rows_done=0)
@@ -327,7 +328,7 @@ def export_run(*, job_id: int) -> None:
         _mark(job.pk, status=ExportJob.Status.FAILED, error=failure_message(job.pk), finished_at=timezone.now())
 
 
-def _finish(*, job_pk: int, file: IO[bytes], rows: int, unit_id: int) -> None:
+def _finish(*, job_pk: int, file: IO[bytes], rows: int, unit_id: int, shown: list[tuple[str, int]]) -> None:
     with transaction.atomic():
         # The row lock makes two runs of one job (a redelivered task beside a slow one) finish one at a time;
         # the second finds it done and writes nothing.
@@ -343,13 +344,16 @@ def _finish(*, job_pk: int, file: IO[bytes], rows: int, unit_id: int) -> None:
         job.error = ""
         job.finished_at = timezone.now()
         job.save(update_fields=["file", "status", "rows_done", "rows_total", "error", "finished_at"])
+        path = f"{reverse('cases:case_list')}?{job.query}"
         PersonalDataAccess.objects.create(
             user_id=job.user_id,
             kind=PersonalDataAccess.Kind.EXPORT,
             unit_id=unit_id,
             record=f"export {job.pk}: {rows} rows",
-            path=f"{reverse('cases:case_list')}?{job.query}"[:300],
+            path=path[:300],
         )
+        # And each denouncer the file names (accounts/confidentiality.py).
+        log_labelled_views(user=job.user, views=shown, path=path)
 
 
 def saved_filter_create(*, user, name: str, query: str) -> SavedFilter:

@@ -12,6 +12,19 @@ from cases.choices import OPEN_STATUSES, Designation
 from cases.models import Case
 from core.periods import half_year_start
 
+# The booleans on Case that mirror the designated flags, so lists filter on them with an index.
+DESIGNATION_FIELDS = {
+    Designation.OVER_LEVEL: "is_over_level",
+    Designation.HOT_SPOT: "is_hot_spot",
+    Designation.FOCUS: "is_focus",
+}
+
+
+def designated_flag_is_on(case: Case, kind: str) -> bool:
+    """A designated flag is on while any designation of its kind on the case is not lifted: the boolean mirrors
+    the designations and is never set from what one lift or one designation alone says."""
+    return case.designations.filter(kind=kind, lifted_at__isnull=True).exists()
+
 
 def backlog_cutoff(today: date) -> date:
     """Cases received before the current statistical half year and still open are backlogged (tồn đọng)."""

@@ -1,15 +1,16 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.confidentiality import is_masked, log_identity_views
 from accounts.models import User
 from accounts.roles import ROLE_RIGHTS, Action
-from accounts.scoping import ancestor_ids
+from accounts.scoping import ScopedForm, ancestor_ids
 from cases.choices import CaseKind, Designation, Outcome
 from cases.models import Case, CaseField
-
-DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
+from core.forms import DATE_INPUT
 
 
 class CaseForm(forms.ModelForm):
@@ -39,10 +40,21 @@ class CaseForm(forms.ModelForm):
             "kind": forms.RadioSelect,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].queryset = CaseField.objects.filter(is_active=True)
         self.fields["kind"].choices = CaseKind.choices
+        case = self.instance
+        if is_masked(user, unit_id=case.unit_id, confidential=case.is_confidential):
+            # Who brought a denunciation is protected (accounts/confidentiality.py): the other complainants' names
+            # are not shown, and the kind stays a denunciation (changing it would unmask them).
+            del self.fields["other_complainants"]
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _(
+                "Only an official with the right to see confidential identities can change it."
+            )
+        elif case.is_confidential and case.other_complainants:
+            log_identity_views(user=user, records=[case], path=reverse("cases:case_update", kwargs={"pk": case.pk}))
 
 
 class TransitionForm(forms.Form):
@@ -56,7 +68,7 @@ class TransitionForm(forms.Form):
         return self.cleaned_data["on"] or timezone.localdate()
 
 
-class AssignForm(forms.Form):
+class AssignForm(ScopedForm):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -119,7 +131,3 @@ class MergeForm(forms.Form):
 class SecondTimeForm(forms.Form):
     received_on = forms.DateField(label=_("Second complaint received on"), widget=DATE_INPUT)
     summary = forms.CharField(label=_("Content of the second complaint"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for voiding"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)

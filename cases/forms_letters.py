@@ -5,12 +5,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.confidentiality import is_masked
 from accounts.roles import Action
-from accounts.scoping import subtree_ids
+from accounts.scoping import ScopedForm, ScopedModelForm, subtree_ids
 from cases.choices import OPEN_STATUSES, ArchiveReason, CaseKind, Channel, LetterContent, LetterDisposition
 from cases.models import Case, CaseField, Letter
-from citizens.filtersets import DATE_INPUT
 from citizens.models import Citizen
+from citizens.selectors import citizens_shown
+from core.forms import DATE_INPUT
 from organizations.models import Unit
 
 # Radio answers of the nullable yes/no fields. The values are what NullBooleanField reads and what the radio
@@ -44,7 +46,7 @@ def _check_classification(form: forms.Form, cleaned: dict) -> None:
         cleaned["missing_element"] = ""
 
 
-class LetterForm(forms.ModelForm):
+class LetterForm(ScopedModelForm):
     """Register a letter, and classify it right away if the content is clear. The unit list holds only the
     units where the user may register letters; the sender is a citizen the user may change, of that unit."""
 
@@ -81,12 +83,14 @@ class LetterForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         units = Unit.objects.visible_to(user, Action.CHANGE).committees().order_by("name")
         self.fields["unit"].queryset = units
         if not self.is_bound and len(units) == 1:
             self.initial["unit"] = units[0].pk
-        self.fields["citizen"].queryset = Citizen.objects.visible_to(user, Action.CHANGE)
+        # Not a person known only as a denouncer, for someone who may not see them: choosing one by id would show
+        # their name back on the form.
+        self.fields["citizen"].queryset = citizens_shown(Citizen.objects.visible_to(user, Action.CHANGE), user)
         self.fields["channel"].choices = Channel.choices
         self.fields["signers_count"].widget.attrs["min"] = 1
         self.fields["content"].choices = [("", _("Not now: classify later")), *LetterContent.choices]
@@ -156,12 +160,19 @@ class LetterClassifyForm(forms.ModelForm):
         widgets = CLASSIFICATION_WIDGETS
         help_texts = CLASSIFICATION_HELP
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("content", "field", "is_processable"):
             self.fields[name].required = True
         self.fields["content"].choices = LetterContent.choices
         self.fields["field"].queryset = CaseField.objects.filter(is_active=True)
+        letter = self.instance
+        if is_masked(user, unit_id=letter.unit_id, confidential=letter.is_confidential):
+            # Reclassifying a protected letter would unmask its sender (accounts/confidentiality.py).
+            self.fields["content"].disabled = True
+            self.fields["content"].help_text = _(
+                "Only an official with the right to see confidential identities can change it."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -189,7 +200,7 @@ DISPOSITION_CHOICES = [
 ]
 
 
-class LetterDisposeForm(forms.Form):
+class LetterDisposeForm(ScopedForm):
     """What happens to a classified letter. The existing cases offered are the open cases of the letter's unit
     that the user may change."""
 
@@ -218,7 +229,7 @@ class LetterDisposeForm(forms.Form):
     on = forms.DateField(label=_("Handled on"), widget=DATE_INPUT)
 
     def __init__(self, *args, letter: Letter, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.letter = letter
         self.fields["case"].queryset = (
             Case.objects.visible_to(user, Action.CHANGE)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import OwnedQuerySet, ScopedQuerySet
 from cases.choices import (
     ArchiveReason,
     Attempt,
@@ -22,6 +22,7 @@ from cases.choices import (
     Outcome,
 )
 from core.text import fold
+from core.uploads import ScanStatus
 
 
 class CaseField(models.Model):
@@ -49,6 +50,10 @@ class CaseQuerySet(ScopedQuerySet):
         """Cases that count: not voided and not merged into another as a duplicate."""
         return self.filter(ACTIVE)
 
+    def not_closed(self) -> "CaseQuerySet":
+        """Cases still being worked on (a dialogue can still discuss them)."""
+        return self.exclude(status=CaseStatus.CLOSED)
+
 
 # A case in the register: not voided, not merged into another (CaseQuerySet.active()).
 ACTIVE = models.Q(is_void=False, merged_into__isnull=True)
@@ -62,6 +67,8 @@ class Case(models.Model):
     """
 
     SCOPE_FIELD = "unit"
+    # The cases whose complainant is protected, as a query (`is_confidential` for a case in hand).
+    CONFIDENTIAL = models.Q(kind=CaseKind.DENUNCIATION)
 
     unit = models.ForeignKey(
         "organizations.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("handling unit")
@@ -197,8 +204,12 @@ class Case(models.Model):
 
     @property
     def is_confidential(self) -> bool:
-        """A denouncer's identity is protected (Law on Denunciations 2018, Arts. 9, 47)."""
+        """A denunciation: who brought it is protected (the rule: accounts/confidentiality.py)."""
         return self.kind == CaseKind.DENUNCIATION
+
+
+# A letter with one of these contents names a denouncer (several contents: one of them may be a denunciation).
+CONFIDENTIAL_CONTENTS = (LetterContent.DENUNCIATION, LetterContent.MULTIPLE)
 
 
 class LetterQuerySet(ScopedQuerySet):
@@ -211,6 +222,8 @@ class Letter(models.Model):
     existing case, or is guided, transferred, urged or archived. Counted separately from cases."""
 
     SCOPE_FIELD = "unit"
+    # The letters whose sender is protected, as a query (`is_confidential` for a letter in hand).
+    CONFIDENTIAL = models.Q(content__in=CONFIDENTIAL_CONTENTS) | models.Q(case__kind=CaseKind.DENUNCIATION)
 
     unit = models.ForeignKey(
         "organizations.Unit", on_delete=models.PROTECT, related_name="letters", verbose_name=_("receiving unit")
@@ -292,7 +305,9 @@ class Letter(models.Model):
 
     @property
     def is_confidential(self) -> bool:
-        return self.content in (LetterContent.DENUNCIATION, LetterContent.MULTIPLE)
+        """A denunciation, a letter of several contents (one may be a denunciation), or a letter of a denunciation
+        case: its sender is protected (the rule: accounts/confidentiality.py). Reads `case` (select it)."""
+        return self.content in CONFIDENTIAL_CONTENTS or (self.case_id is not None and self.case.is_confidential)
 
 
 class DeadlineRule(models.Model):
@@ -468,11 +483,7 @@ class Attachment(models.Model):
 
     SCOPE_FIELD = "unit"
 
-    class ScanStatus(models.TextChoices):
-        NOT_SCANNED = "not_scanned", _("Not scanned (no scanner configured)")
-        CLEAN = "clean", _("Clean")
-        INFECTED = "infected", _("Infected — blocked")
-        ERROR = "error", _("Scan failed")
+    ScanStatus = ScanStatus
 
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     case = models.ForeignKey(
@@ -515,14 +526,24 @@ class Attachment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:attachment_download", kwargs={"pk": self.pk})
 
+    @property
+    def is_confidential(self) -> bool:
+        """A document of a protected case or letter may show the denouncer's name or hand (the rule:
+        accounts/confidentiality.py)."""
+        return (self.case if self.case_id else self.letter).is_confidential
+
 
 class SavedFilter(models.Model):
     """A user's named filter of the case list (the query string of the list page)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+
     name = models.CharField(_("name"), max_length=100)
     query = models.CharField(_("filter"), max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    OWNER_FIELD = "user"
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("saved filter")
@@ -545,6 +566,7 @@ class ExportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="export_jobs")
+
     format = models.CharField(_("format"), max_length=8, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
     query = models.CharField(_("filter"), max_length=2000, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -554,6 +576,9 @@ class ExportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    OWNER_FIELD = "user"
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("export")

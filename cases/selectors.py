@@ -9,13 +9,14 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action
-from accounts.scoping import unit_scope
-from cases.choices import OPEN_STATUSES, CaseKind
+from accounts.confidentiality import is_masked, log_identity_views, mask_records, masked_value
+from cases.choices import OPEN_STATUSES, EventKind
 from cases.flags import Flag, case_flags
 from cases.models import Case, CaseDeadline, CaseField
-from citizens.selectors import log_identity_views
 from core.history import history_entries
+
+# Events whose note names a document (a document attached, or voided): a file name may name the denouncer.
+DOCUMENT_EVENTS = frozenset({EventKind.ATTACHMENT, EventKind.VOIDED})
 
 # Fields whose changes the case's own events already tell (status moves, deadlines, flags, merges).
 EVENT_FIELDS = frozenset(
@@ -48,11 +49,15 @@ def case_list_queryset() -> QuerySet:
     )
 
 
-def mask_identities(cases, user) -> None:
-    """Mark each case whose complainant the user may not see (`case.identity_masked`). No queries."""
-    scope = unit_scope(user, Action.SEE_IDENTITY)
-    for case in cases:
-        case.identity_masked = case.kind == CaseKind.DENUNCIATION and not scope.contains(case.unit_id)
+def names_someone(case: Case) -> bool:
+    """Whether the case shows a person: its complainant or other complainants."""
+    return case.complainant_id is not None or bool(case.other_complainants)
+
+
+def mask_identities(cases, user, *, path: str) -> None:
+    """Mark each case whose complainant the user may not see (`case.identity_masked`); log the protected ones
+    shown (accounts/confidentiality.py). One insert at most."""
+    mask_records(cases, user=user, path=path, names_someone=names_someone)
 
 
 def due_queryset(*, user, overdue: bool) -> QuerySet:
@@ -86,16 +91,16 @@ def case_page(*, case: Case, user, path: str) -> CasePage:
     designations = list(case.designations.filter(lifted_at__isnull=True).select_related("designated_by"))
     deadlines = list(case.deadlines.select_related("rule").prefetch_related("extension_records"))
     current = min((d for d in deadlines if d.met_on is None), key=lambda d: d.due_on, default=None)
-    masked = case.is_confidential and not unit_scope(user, Action.SEE_IDENTITY).contains(case.unit_id)
-    if case.is_confidential and not masked and case.complainant_id:
-        log_identity_views(user=user, records=[case], unit_id=case.unit_id, path=path)
+    masked = is_masked(user, unit_id=case.unit_id, confidential=case.is_confidential)
+    if case.is_confidential and not masked and names_someone(case):
+        log_identity_views(user=user, records=[case], path=path)
     events = [
         {
             "at": event.at,
             "user": event.user,
             "label": event.get_kind_display(),
             "action": "",
-            "note": event.note,
+            "note": masked_value(event.note, masked and event.kind in DOCUMENT_EVENTS),
             "status": (event.get_from_status_display(), event.get_to_status_display()) if event.to_status else None,
             "changes": [],
         }
@@ -158,3 +163,16 @@ def case_trends(*, user, months: int = 12) -> dict[str, list[dict]]:
         "by_month": [{"label": f"{month:%m/%y}", "value": n} for month, n in by_month],
         "by_field": [{"label": names.get(field_id, "?"), "value": n} for field_id, n in by_field],
     }
+
+
+def area_watch_cases(*, unit, user) -> list[Case]:
+    """The open hot-spot and mass cases of an organization's area (its own unit and the committee above), shown on
+    its weak-organization dossier as evidence of a complex security or complaint situation (DESIGN §3)."""
+    area = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
+    return list(
+        Case.objects.visible_to(user)
+        .active()
+        .filter(unit_id__in=area, status__in=OPEN_STATUSES)
+        .filter(Q(is_hot_spot=True) | Q(people_count__gte=settings.DELEGATION_THRESHOLD))
+        .select_related("unit")[:20]
+    )

@@ -2,34 +2,40 @@
 the case's timeline event (and the model history) in the same transaction."""
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import has_right, require_right
 from cases.choices import (
     OPEN_STATUSES,
     ArchiveReason,
+    Attempt,
     CaseKind,
     CaseStatus,
     Channel,
+    Complexity,
     DeadlineStep,
-    Designation,
     EventKind,
     LetterContent,
     LetterDisposition,
     Outcome,
 )
 from cases.deadlines import compute_due, find_rule, intake_step
-from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, DeadlineExtension, Letter
-from cases.workflow import MOVES
+from cases.flags import DESIGNATION_FIELDS, designated_flag_is_on
+from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, DeadlineExtension, Letter
+from cases.workflow import MOVES, second_time_refusal
+from citizens.models import Citizen, Visit
+from core.locking import KEEP, Keep, apply_given, lock
 from core.models import NumberSequence
 from core.services import save_with_history
 from core.text import fold
+from organizations.models import Unit
 
 
 def one_year_after(day: date) -> date:
@@ -93,12 +99,47 @@ def _meet_deadlines(case: Case, steps: list[str], on: date) -> None:
 
 
 @transaction.atomic
-def letter_receive(*, user, unit, **fields: Any) -> Letter:
-    """Register a letter received by post, by transfer, online or at a reception visit."""
+def letter_receive(
+    *,
+    user: User,
+    unit: Unit,
+    received_on: date,
+    channel: str,
+    summary: str,
+    sender: Citizen | None = None,
+    is_anonymous: bool = False,
+    signers_count: int = 1,
+    transferred_from: str = "",
+    title: str = "",
+    source_visit: Visit | None = None,
+    content: str = "",
+    field: CaseField | None = None,
+    is_processable: bool | None = None,
+    missing_element: str = "",
+    within_competence: bool | None = None,
+) -> Letter:
+    """Register a letter received by post, by transfer, online or at a reception visit. A letter whose content
+    is clear at once (a visit's, or an imported one) comes with its classification, `content` to
+    `within_competence`; otherwise `letter_classify` records it later."""
     require_right(user, Action.CHANGE, unit.pk)
-    letter = Letter(unit=unit, created_by=user)
-    for name, value in fields.items():
-        setattr(letter, name, value)
+    letter = Letter(
+        unit=unit,
+        created_by=user,
+        received_on=received_on,
+        channel=channel,
+        summary=summary,
+        sender=sender,
+        is_anonymous=is_anonymous,
+        signers_count=signers_count,
+        transferred_from=transferred_from,
+        title=title,
+        source_visit=source_visit,
+        content=content,
+        field=field,
+        is_processable=is_processable,
+        missing_element=missing_element,
+        within_competence=within_competence,
+    )
     if not letter.sender_id and not letter.is_anonymous:
         raise ValidationError({"sender": _("Choose the sender, or mark the letter anonymous.")})
     if letter.sender_id and not has_right(user, Action.CHANGE, letter.sender.unit_id):
@@ -111,10 +152,10 @@ def letter_receive(*, user, unit, **fields: Any) -> Letter:
 @transaction.atomic
 def letter_classify(
     *,
-    user,
+    user: User,
     letter: Letter,
     content: str,
-    field,
+    field: CaseField | None,
     is_processable: bool,
     missing_element: str = "",
     within_competence: bool | None = None,
@@ -122,6 +163,7 @@ def letter_classify(
     """Classify by content, not title (Circular 05/2021/TT-TTCP): complaint, denunciation, recommendation,
     feedback or several; processable or not (with what is missing); within competence or not."""
     require_right(user, Action.CHANGE, letter.unit_id)
+    letter = lock(letter)  # a letter handled meanwhile keeps the classification it was handled under
     if letter.disposition:
         raise ValidationError(_("This letter has already been handled; its classification can no longer change."))
     if field is None:
@@ -137,18 +179,24 @@ def letter_classify(
 @transaction.atomic
 def letter_dispose(
     *,
-    user,
+    user: User,
     letter: Letter,
     disposition: str,
     on: date,
     competent_body: str = "",
     archive_reason: str = "",
     case: Case | None = None,
-    **case_fields: Any,
+    kind: str = "",
 ) -> Letter:
     """Decide what happens to a classified letter: open a case (or join an existing one), guide the sender,
-    transfer it, urge the competent body, or archive it (kept one year)."""
+    transfer it, urge the competent body, or archive it (kept one year). `kind` is the kind of the case a
+    letter of several contents opens."""
     require_right(user, Action.CHANGE, letter.unit_id)
+    # Locked, the letter before the case it joins: of two officials handling one letter at once, the second is
+    # told it is handled instead of opening a second case; a case closed meanwhile is not joined.
+    letter = lock(letter)
+    if case is not None:
+        case = lock(case)
     if letter.disposition:
         raise ValidationError(_("This letter has already been handled."))
     if not letter.content:
@@ -184,7 +232,7 @@ def letter_dispose(
     if disposition == LetterDisposition.CASE:
         if case is not None:
             _event(case, user, EventKind.NOTE, note=_("{letter} joined this case").format(letter=letter))
-        letter.case = case or case_open_from_letter(user=user, letter=letter, **case_fields)
+        letter.case = case or case_open_from_letter(user=user, letter=letter, kind=kind)
     save_with_history(letter, user=user)
     return letter
 
@@ -192,9 +240,42 @@ def letter_dispose(
 # Cases ---------------------------------------------------------------------------------------------------------
 
 
-def _new_case(*, user, unit_id: int, **fields: Any) -> Case:
+def _new_case(
+    *,
+    user: User,
+    unit_id: int,
+    kind: str,
+    field: CaseField | None,
+    channel: str,
+    received_on: date,
+    summary: str,
+    people_count: int,
+    complainant: Citizen | None,
+    source_visit: Visit | None = None,
+    attempt: str = Attempt.FIRST,
+    previous_case: Case | None = None,
+    respondent: str = "",
+    complexity: str = Complexity.NORMAL,
+    is_remote_area: bool = False,
+) -> Case:
     require_right(user, Action.CHANGE, unit_id)
-    case = Case(unit_id=unit_id, created_by=user, **fields)
+    case = Case(
+        unit_id=unit_id,
+        created_by=user,
+        kind=kind,
+        field=field,
+        channel=channel,
+        received_on=received_on,
+        summary=summary,
+        people_count=people_count,
+        complainant=complainant,
+        source_visit=source_visit,
+        attempt=attempt,
+        previous_case=previous_case,
+        respondent=respondent,
+        complexity=complexity,
+        is_remote_area=is_remote_area,
+    )
     case.number = register_number(unit_id=unit_id, register="case", year=case.received_on.year)
     _refresh_identity_text(case)
     save_with_history(case, user=user)
@@ -206,9 +287,9 @@ def _new_case(*, user, unit_id: int, **fields: Any) -> Case:
 
 
 @transaction.atomic
-def case_open_from_letter(*, user, letter: Letter, **fields: Any) -> Case:
+def case_open_from_letter(*, user: User, letter: Letter, kind: str = "") -> Case:
     """Open a case from a letter; its kind follows the letter's content (several contents: the caller says)."""
-    kind = fields.pop("kind", None) or (letter.content if letter.content in CaseKind.values else CaseKind.COMPLAINT)
+    kind = kind or (letter.content if letter.content in CaseKind.values else CaseKind.COMPLAINT)
     return _new_case(
         user=user,
         unit_id=letter.unit_id,
@@ -222,12 +303,11 @@ def case_open_from_letter(*, user, letter: Letter, **fields: Any) -> Case:
         source_visit=letter.source_visit
         if letter.source_visit_id and not Case.objects.filter(source_visit=letter.source_visit_id).exists()
         else None,
-        **fields,
     )
 
 
 @transaction.atomic
-def case_open_from_visit(*, user, visit) -> Case:
+def case_open_from_visit(*, user: User, visit: Visit) -> Case:
     """A letter received at a reception visit: register the letter and open its case, pre-filled from the visit."""
     session = visit.session
     received_on = timezone.localdate(session.starts_at)
@@ -263,13 +343,45 @@ def case_open_from_visit(*, user, visit) -> Case:
 
 
 @transaction.atomic
-def case_update(*, user, case: Case, **fields: Any) -> Case:
-    """Change a case's particulars. A change of kind before acceptance restarts the intake deadline."""
+def case_update(
+    *,
+    user: User,
+    case: Case,
+    kind: str | Keep = KEEP,
+    field: CaseField | Keep = KEEP,
+    summary: str | Keep = KEEP,
+    people_count: int | Keep = KEEP,
+    other_complainants: str | Keep = KEEP,
+    respondent: str | Keep = KEEP,
+    complexity: str | Keep = KEEP,
+    is_remote_area: bool | Keep = KEEP,
+    money_returned: Decimal | Keep | None = KEEP,
+    land_returned: Decimal | Keep | None = KEEP,
+    people_disciplined: int | Keep | None = KEEP,
+    result_notes: str | Keep = KEEP,
+) -> Case:
+    """Change a case's particulars (those given; the others keep their value). A change of kind before
+    acceptance restarts the intake deadline."""
     require_right(user, Action.CHANGE, case.unit_id)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock(case)
     old_kind = case.kind
-    for name, value in fields.items():
-        setattr(case, name, value)
+    apply_given(
+        case,
+        {
+            "kind": kind,
+            "field": field,
+            "summary": summary,
+            "people_count": people_count,
+            "other_complainants": other_complainants,
+            "respondent": respondent,
+            "complexity": complexity,
+            "is_remote_area": is_remote_area,
+            "money_returned": money_returned,
+            "land_returned": land_returned,
+            "people_disciplined": people_disciplined,
+            "result_notes": result_notes,
+        },
+    )
     _refresh_identity_text(case)
     save_with_history(case, user=user)
     if case.kind != old_kind and case.status in (CaseStatus.RECEIVED, CaseStatus.CLASSIFIED):
@@ -281,7 +393,9 @@ def case_update(*, user, case: Case, **fields: Any) -> Case:
 
 
 @transaction.atomic
-def case_transition(*, user, case: Case, move: str, on: date | None = None, note: str = "", outcome: str = "") -> Case:
+def case_transition(
+    *, user: User, case: Case, move: str, on: date | None = None, note: str = "", outcome: str = ""
+) -> Case:
     """Move a case along its workflow. Each move has the statuses it starts from and the right it needs;
     acceptance starts the resolution deadline, conclusion needs an outcome and meets it."""
     step = MOVES.get(move)
@@ -289,7 +403,9 @@ def case_transition(*, user, case: Case, move: str, on: date | None = None, note
         raise ValidationError(_("Unknown action."))
     if not has_right(user, step.right, case.unit_id):
         raise PermissionDenied(_("You do not have the right to do this for this unit."))
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    # The move is checked against the locked row: of two officials moving one case at once, the second sees the
+    # status the first left and is refused if the move no longer starts from it.
+    case = lock(case)
     if case.status not in step.sources:
         raise ValidationError(
             _("A case that is “{status}” cannot be moved this way.").format(status=case.get_status_display())
@@ -324,9 +440,10 @@ def case_transition(*, user, case: Case, move: str, on: date | None = None, note
 
 
 @transaction.atomic
-def case_assign(*, user, case: Case, handler) -> Case:
+def case_assign(*, user: User, case: Case, handler: User | None) -> Case:
     """Assign the handler: only someone who may change records of the case's unit."""
     require_right(user, Action.CHANGE, case.unit_id)
+    case = lock(case)
     if handler is not None and not has_right(handler, Action.CHANGE, case.unit_id):
         raise ValidationError({"handler": _("This person cannot handle cases of this unit.")})
     case.handler = handler
@@ -336,10 +453,13 @@ def case_assign(*, user, case: Case, handler) -> Case:
 
 
 @transaction.atomic
-def case_extend_deadline(*, user, case: Case, step: str, decision_number: str, reason: str) -> CaseDeadline:
+def case_extend_deadline(*, user: User, case: Case, step: str, decision_number: str, reason: str) -> CaseDeadline:
     """Extend a deadline by a recorded decision, only as often and by as much as the rule allows (e.g. a
     complex denunciation once by 30 days, a very complex one twice)."""
     require_right(user, Action.CHANGE, case.unit_id)
+    # The case first, as every case service locks it: a move that meets this deadline at the same time (an
+    # acceptance meets the intake deadline) either goes first, and the step is done, or sees the extension.
+    case = lock(case)
     deadline = CaseDeadline.objects.select_for_update().select_related("rule").filter(case=case, step=step).first()
     if deadline is None:
         raise ValidationError({"step": _("This case has no deadline for that step.")})
@@ -387,20 +507,16 @@ def case_extend_deadline(*, user, case: Case, step: str, decision_number: str, r
     return deadline
 
 
-DESIGNATION_FIELDS = {
-    Designation.OVER_LEVEL: "is_over_level",
-    Designation.HOT_SPOT: "is_hot_spot",
-    Designation.FOCUS: "is_focus",
-}
-
-
 @transaction.atomic
-def case_designate(*, user, case: Case, kind: str, reason: str) -> CaseDesignation:
+def case_designate(*, user: User, case: Case, kind: str, reason: str) -> CaseDesignation:
     """Designate a case over-level, a hot spot or on the focus list, with the committee's reason. Only a role
     that reviews (a supervising committee or the steering committee) may designate."""
     require_right(user, Action.REVIEW, case.unit_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the designation.")})
+    # Locked: the flag is set on the row as it is now (a move made meanwhile is kept), and of two committees
+    # designating the same flag at once the second sees the first's designation.
+    case = lock(case)
     if case.designations.filter(kind=kind, lifted_at__isnull=True).exists():
         raise ValidationError(_("This case already carries that flag."))
     designation = CaseDesignation.objects.create(case=case, kind=kind, reason=reason.strip(), designated_by=user)
@@ -412,22 +528,31 @@ def case_designate(*, user, case: Case, kind: str, reason: str) -> CaseDesignati
 
 @transaction.atomic
 def case_lift_designation(*, user, designation: CaseDesignation) -> CaseDesignation:
-    case = designation.case
-    require_right(user, Action.REVIEW, case.unit_id)
+    """Lift a designation, keeping its row (who lifted it, when). A designation is lifted once: lifting it again
+    would write a second "flag removed" and, once the flag was designated anew, turn off a flag still in force."""
+    require_right(user, Action.REVIEW, designation.case.unit_id)
+    # Locked, case first as every case service does, then re-read: of two lifts at once the second sees the first.
+    case = Case.objects.select_for_update().get(pk=designation.case_id)
+    designation = CaseDesignation.objects.select_for_update().get(pk=designation.pk)
+    if designation.lifted_at is not None:
+        raise ValidationError(_("This flag has already been removed."))
     designation.lifted_by, designation.lifted_at = user, timezone.now()
     designation.save(update_fields=["lifted_by", "lifted_at"])
-    setattr(case, DESIGNATION_FIELDS[designation.kind], False)
+    setattr(case, DESIGNATION_FIELDS[designation.kind], designated_flag_is_on(case, designation.kind))
     save_with_history(case, user=user)
     _event(case, user, EventKind.UNFLAGGED, note=designation.get_kind_display())
     return designation
 
 
 @transaction.atomic
-def case_void(*, user, case: Case, reason: str) -> Case:
+def case_void(*, user: User, case: Case, reason: str) -> Case:
     """Cases are never deleted; one entered by mistake is voided with a reason and kept."""
     require_right(user, Action.CHANGE, case.unit_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for voiding.")})
+    case = lock(case)
+    if case.is_void:
+        raise ValidationError(_("This case is already voided."))
     case.is_void, case.void_reason = True, reason.strip()
     save_with_history(case, user=user)
     _event(case, user, EventKind.VOIDED, note=case.void_reason)
@@ -435,11 +560,18 @@ def case_void(*, user, case: Case, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_merge(*, user, duplicate: Case, into: Case) -> Case:
+def case_merge(*, user: User, duplicate: Case, into: Case) -> Case:
     """Merge a duplicate into the case that goes on; both stay, linked, and the merge can be undone."""
     require_right(user, Action.CHANGE, duplicate.unit_id)
     require_right(user, Action.CHANGE, into.unit_id)
-    if duplicate.pk == into.pk or into.merged_into_id:
+    if duplicate.pk == into.pk:
+        raise ValidationError(_("Choose another case that is not itself merged."))
+    # Both locked, the lower id first (two merges of the same pair at once wait on each other, never deadlock),
+    # and checked as they are now: merging A into B while B is merged into A would leave neither case live.
+    first, second = sorted((duplicate, into), key=lambda case: case.pk)
+    first, second = lock(first), lock(second)
+    duplicate, into = (first, second) if first.pk == duplicate.pk else (second, first)
+    if into.merged_into_id:
         raise ValidationError(_("Choose another case that is not itself merged."))
     duplicate.merged_into = into
     save_with_history(duplicate, user=user)
@@ -449,8 +581,9 @@ def case_merge(*, user, duplicate: Case, into: Case) -> Case:
 
 
 @transaction.atomic
-def case_unmerge(*, user, duplicate: Case) -> Case:
+def case_unmerge(*, user: User, duplicate: Case) -> Case:
     require_right(user, Action.CHANGE, duplicate.unit_id)
+    duplicate = lock(duplicate)
     into = duplicate.merged_into
     if into is None:
         raise ValidationError(_("This case is not merged."))
@@ -464,18 +597,16 @@ def case_unmerge(*, user, duplicate: Case) -> Case:
 @transaction.atomic
 def case_open_second_time(*, user, case: Case, received_on: date, summary: str) -> Case:
     """A second-time complaint (khiếu nại lần hai) opens a new case linked to the first one."""
-    case = Case.objects.get(pk=case.pk)
-    if case.kind != CaseKind.COMPLAINT or case.status not in (
-        CaseStatus.CONCLUDED,
-        CaseStatus.IMPLEMENTED,
-        CaseStatus.CLOSED,
-    ):
-        raise ValidationError(_("Only a concluded first-time complaint can be complained about a second time."))
+    # Locked: two officials opening the second-time complaint at once would otherwise both pass the check.
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    refusal = second_time_refusal(case)
+    if refusal is not None:
+        raise ValidationError(refusal)
     return _new_case(
         user=user,
         unit_id=case.unit_id,
         kind=CaseKind.COMPLAINT,
-        attempt="second",
+        attempt=Attempt.SECOND,
         previous_case=case,
         field=case.field,
         channel=Channel.POST,

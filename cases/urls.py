@@ -10,6 +10,7 @@ urlpatterns = [
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<int:pk>/duplicates/", views.CaseDuplicatesView.as_view(), name="case_duplicates"),
+    path("dossier-area/<int:pk>/", views.DossierAreaCasesView.as_view(), name="dossier_area_cases"),
     path("<int:pk>/edit/", views.CaseUpdateView.as_view(), name="case_update"),
     path("<int:pk>/move/<str:move>/", views.CaseTransitionView.as_view(), name="case_transition"),
     path("<int:pk>/assign/", views.CaseAssignView.as_view(), name="case_assign"),

@@ -21,12 +21,13 @@ from cases.forms import (
     MergeForm,
     SecondTimeForm,
     TransitionForm,
-    VoidForm,
 )
 from cases.models import Case, CaseDesignation, SavedFilter
-from cases.workflow import MOVES, moves_from
+from cases.workflow import MOVES, moves_from, second_time_refusal
+from core.forms import VoidReasonForm
 from core.generic import add_service_errors
 from core.pagination import CappedPaginator
+from organizations.models import WeakDossier
 
 
 class CaseListView(ScopedFilterView):
@@ -37,7 +38,7 @@ class CaseListView(ScopedFilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        selectors.mask_identities(context["object_list"], self.request.user)
+        selectors.mask_identities(context["object_list"], self.request.user, path=self.request.get_full_path())
         context["saved_filters"] = list(SavedFilter.objects.filter(user=self.request.user))
         return context
 
@@ -56,7 +57,7 @@ class DueSoonView(ScopedViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        selectors.mask_identities(context["object_list"], self.request.user)
+        selectors.mask_identities(context["object_list"], self.request.user, path=self.request.get_full_path())
         context["overdue"] = self.overdue
         return context
 
@@ -87,11 +88,14 @@ class CaseDetailView(ScopedViewMixin, DetailView):
             if not case.is_void and not case.merged_into_id
             else [],
             transition_form=TransitionForm(),
-            assign_form=AssignForm(case=case, initial={"handler": case.handler_id}) if can_change else None,
+            assign_form=AssignForm(case=case, user=self.request.user, initial={"handler": case.handler_id})
+            if can_change
+            else None,
             designate_form=DesignateForm(),
             merge_form=MergeForm(user=user, case=case) if can_change else None,
+            can_open_second_time=can_change and second_time_refusal(case) is None,
             second_time_form=SecondTimeForm(),
-            void_form=VoidForm(),
+            void_form=VoidReasonForm(),
             attachments=list(case.attachments.filter(is_void=False).select_related("uploaded_by")),
             can_see_identity=not page.identity_masked,
             attachment_upload_url=reverse("cases:attachment_upload_case", kwargs={"case_pk": case.pk}),
@@ -107,8 +111,21 @@ class CaseDuplicatesView(ScopedViewMixin, DetailView):
     template_name = "cases/partials/duplicates.html"
 
     def get_context_data(self, **kwargs):
-        duplicates = duplicate_candidates(case=self.object, user=self.request.user)
+        duplicates = duplicate_candidates(case=self.object, user=self.request.user, path=self.request.path)
         return {**super().get_context_data(**kwargs), "duplicates": duplicates}
+
+
+class DossierAreaCasesView(ScopedViewMixin, DetailView):
+    """The weak-organization dossier page's panel of open hot-spot and mass cases in the organization's area,
+    loaded by the page (htmx): the dossier is fetched through the gate, the cases through it again."""
+
+    model = WeakDossier
+    queryset = WeakDossier.objects.select_related("unit")
+    template_name = "cases/partials/area_cases.html"
+
+    def get_context_data(self, **kwargs):
+        cases = selectors.area_watch_cases(unit=self.object.unit, user=self.request.user)
+        return {**super().get_context_data(**kwargs), "cases": cases}
 
 
 class CaseActionView(ABC, ScopedViewMixin, DetailView):
@@ -169,7 +186,7 @@ class CaseTransitionView(CaseActionView):
 
 class CaseAssignView(CaseActionView):
     def get_form(self, case):
-        return AssignForm(self.request.POST, case=case)
+        return AssignForm(self.request.POST, case=case, user=self.request.user)
 
     def act(self, case, data):
         services.case_assign(user=self.request.user, case=case, handler=data["handler"])
@@ -200,8 +217,12 @@ class DesignationLiftView(ScopedViewMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         designation = self.get_object()
-        services.case_lift_designation(user=request.user, designation=designation)
-        messages.success(request, _("Flag removed."))
+        try:
+            services.case_lift_designation(user=request.user, designation=designation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Flag removed."))
         return redirect(designation.case)
 
 
@@ -224,7 +245,7 @@ class CaseUnmergeView(CaseActionView):
 
 
 class CaseVoidView(CaseActionView):
-    form_class = VoidForm
+    form_class = VoidReasonForm
 
     def act(self, case, data):
         services.case_void(user=self.request.user, case=case, reason=data["reason"])
@@ -250,11 +271,11 @@ class CaseUpdateView(ScopedViewMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        return self.render_form(CaseForm(instance=self.object))
+        return self.render_form(CaseForm(instance=self.object, user=request.user))
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = CaseForm(request.POST, instance=Case.objects.get(pk=self.object.pk))
+        form = CaseForm(request.POST, instance=Case.objects.get(pk=self.object.pk), user=request.user)
         if form.is_valid():
             try:
                 services.case_update(user=request.user, case=self.object, **form.cleaned_data)

@@ -1,33 +1,29 @@
 """Uploading, downloading and voiding the documents of cases and letters. Every file goes through the scope
 gate, and a document of a denunciation only to those with the identity right, each opening logged."""
 
-import logging
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
+from accounts.confidentiality import is_masked, log_identity_views
 from accounts.roles import Action
-from accounts.scoping import ScopedViewMixin, has_right
+from accounts.scoping import ScopedViewMixin
 from cases.attachments import (
-    ALLOWED_EXTENSIONS,
     VOID_REASON_MAX_LENGTH,
     attachment_add,
-    attachment_is_confidential,
     attachment_void,
 )
 from cases.models import Attachment, Case, Letter
-from citizens.selectors import log_identity_views
+from core.downloads import file_download_response
+from core.forms import VoidReasonForm
 from core.generic import add_service_errors
-
-logger = logging.getLogger(__name__)
+from core.uploads import ALLOWED_EXTENSIONS
 
 
 class AttachmentForm(forms.Form):
@@ -45,14 +41,6 @@ class AttachmentForm(forms.Form):
         self.fields["file"].help_text = _("PDF, Word, Excel, OpenDocument, JPG or PNG, up to {size} MB.").format(
             size=settings.ATTACHMENT_MAX_MB
         )
-
-
-class AttachmentVoidForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for voiding"),
-        max_length=VOID_REASON_MAX_LENGTH,
-        error_messages={"required": gettext_lazy("Give the reason for voiding.")},
-    )
 
 
 class AttachmentUploadView(ScopedViewMixin, View):
@@ -116,22 +104,13 @@ class AttachmentDownloadView(ScopedViewMixin, DetailView):
         attachment = self.get_object()
         if attachment.is_void or attachment.scan_status == Attachment.ScanStatus.INFECTED:
             raise PermissionDenied(_("This document is voided or blocked and cannot be downloaded."))
-        if attachment_is_confidential(attachment):
-            if not has_right(request.user, Action.SEE_IDENTITY, attachment.unit_id):
+        if attachment.is_confidential:
+            if is_masked(request.user, unit_id=attachment.unit_id, confidential=True):
                 raise PermissionDenied(_("This document is confidential (denunciation)."))
-            log_identity_views(user=request.user, records=[attachment], unit_id=attachment.unit_id, path=request.path)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            logger.error("Attachment %s: file %s is missing from storage", attachment.pk, attachment.file.name)
-            raise Http404 from exc
-        response = FileResponse(
-            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+            log_identity_views(user=request.user, records=[attachment], path=request.path)
+        return file_download_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class AttachmentVoidView(ScopedViewMixin, DetailView):
@@ -143,7 +122,7 @@ class AttachmentVoidView(ScopedViewMixin, DetailView):
     def post(self, request, *args, **kwargs):
         attachment = self.get_object()
         parent = attachment.case if attachment.case_id else attachment.letter
-        form = AttachmentVoidForm(request.POST)
+        form = VoidReasonForm(request.POST, max_length=VOID_REASON_MAX_LENGTH)
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return redirect(parent.get_absolute_url())

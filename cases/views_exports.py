@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,6 +19,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from accounts.roles import Action
+from accounts.scoping import ScopedViewMixin
 from cases.exports import (
     CONTENT_TYPES,
     FORMATS,
@@ -33,6 +35,7 @@ from cases.exports import (
 )
 from cases.models import ExportJob, SavedFilter
 from cases.tasks import run_export
+from core.downloads import file_download_response
 from core.ratelimit import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -63,13 +66,12 @@ def _errors(form_or_error) -> str:
     return " ".join(error for errors in form_or_error.errors.values() for error in errors)
 
 
-class OwnExportsMixin:
-    """An export belongs to the user who asked for it: nobody else may see its progress or download it."""
+class OwnExportsMixin(ScopedViewMixin):
+    """An export belongs to the user who asked for it: nobody else may see its progress or download it (the gate's
+    OwnedQuerySet); only a user with the export right somewhere comes this far."""
 
     model = ExportJob
-
-    def get_queryset(self):
-        return ExportJob.objects.filter(user=self.request.user)
+    scope_action = Action.EXPORT
 
 
 @method_decorator(ratelimit("export", methods=("POST",)), name="dispatch")
@@ -128,21 +130,12 @@ class ExportDownloadView(OwnExportsMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         job = self.get_object()
-        if job.status != ExportJob.Status.DONE or not job.file:
+        if job.status != ExportJob.Status.DONE:
             raise Http404
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        response = FileResponse(
-            handle, as_attachment=True, filename=export_filename(job), content_type=CONTENT_TYPES[job.format]
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_download_response(job.file, filename=export_filename(job), content_type=CONTENT_TYPES[job.format])
 
 
-class SavedFilterCreateView(View):
+class SavedFilterCreateView(ScopedViewMixin, View):
     """Save the list's current filter under a name, then return to the list with that filter."""
 
     http_method_names = ["post"]
@@ -162,14 +155,11 @@ class SavedFilterCreateView(View):
         return redirect(case_list_url(saved.query))
 
 
-class SavedFilterDeleteView(DetailView):
+class SavedFilterDeleteView(ScopedViewMixin, DetailView):
     """Delete one of the user's saved filters (another user's is a 404) and return to the list as it was."""
 
     model = SavedFilter
     http_method_names = ["post"]
-
-    def get_queryset(self):
-        return SavedFilter.objects.filter(user=self.request.user)
 
     def post(self, request, *args, **kwargs):
         saved = self.get_object()

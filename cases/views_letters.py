@@ -1,8 +1,6 @@
 """The letters register (sổ theo dõi đơn thư): list, registration, the letter page with its classification and
 handling. Letters are counted apart from cases (a case may gather several letters)."""
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,38 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 
+from accounts.confidentiality import mask_records, may_see_identity
 from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right, unit_scope
 from cases import services
 from cases.filtersets import LetterFilterSet
 from cases.forms_letters import LetterClassifyForm, LetterDisposeForm, LetterForm
 from cases.models import Letter
-from citizens.selectors import log_identity_views
 from core.generic import add_service_errors
 from core.history import history_entries
 
 
-def mask_senders(letters, user) -> list[Letter]:
-    """Mark each letter whose sender the user may not see (`letter.sender_masked`): a denouncer's identity is
-    protected (Law on Denunciations 2018, Arts. 9, 47). No queries. Returns the confidential letters whose
-    sender is shown, for the access log."""
-    scope = unit_scope(user, Action.SEE_IDENTITY)
-    shown = []
-    for letter in letters:
-        confidential = letter.is_confidential and letter.sender_id is not None
-        letter.sender_masked = confidential and not scope.contains(letter.unit_id)
-        if confidential and not letter.sender_masked:
-            shown.append(letter)
-    return shown
-
-
-def log_shown_senders(letters: list[Letter], *, user, path: str) -> None:
-    """Log each confidential sender shown, one insert per unit on the page."""
-    by_unit = defaultdict(list)
-    for letter in letters:
-        by_unit[letter.unit_id].append(letter)
-    for unit_id, records in by_unit.items():
-        log_identity_views(user=user, records=records, unit_id=unit_id, path=path)
+def has_sender(letter: Letter) -> bool:
+    return letter.sender_id is not None
 
 
 class LetterListView(ScopedFilterView):
@@ -55,21 +34,20 @@ class LetterListView(ScopedFilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        shown = mask_senders(context["object_list"], user)
-        log_shown_senders(shown, user=user, path=self.request.get_full_path())
+        # Senders of protected letters masked, those shown logged (accounts/confidentiality.py).
+        mask_records(context["object_list"], user=user, path=self.request.get_full_path(), names_someone=has_sender)
         context["can_create"] = not unit_scope(user, Action.CHANGE).is_empty
         return context
 
 
-class LetterCreateView(FormView):
+class LetterCreateView(ScopedViewMixin, FormView):
     """Register a letter, and classify it at once when the content is clear. The unit list is scoped to where
     the user may register letters; the services check again."""
 
+    scope_action = Action.CHANGE
+
     form_class = LetterForm
     template_name = "cases/letter_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         user = self.request.user
@@ -94,17 +72,15 @@ class LetterPageMixin:
 
     def render_page(self, letter: Letter, *, classify_form=None, dispose_form=None):
         request, user = self.request, self.request.user
-        can_see_identity = unit_scope(user, Action.SEE_IDENTITY).contains(letter.unit_id)
-        shown = mask_senders([letter], user)
-        if shown:
-            log_identity_views(user=user, records=shown, unit_id=letter.unit_id, path=request.path)
+        can_see_identity = may_see_identity(user, letter.unit_id)
+        mask_records([letter], user=user, path=request.path, names_someone=has_sender)
         can_change = has_right(user, Action.CHANGE, letter.unit_id) and not letter.is_void
         open_to_handle = can_change and not letter.disposition
         if open_to_handle and classify_form is None:
-            classify_form = LetterClassifyForm(instance=letter)
+            classify_form = LetterClassifyForm(instance=letter, user=user)
         if open_to_handle and letter.content and dispose_form is None:
             dispose_form = LetterDisposeForm(letter=letter, user=user)
-        mask = frozenset({"sender"}) if letter.sender_masked else frozenset()
+        mask = frozenset({"sender"}) if letter.identity_masked else frozenset()
         context = {
             "letter": letter,
             "object": letter,
@@ -161,7 +137,9 @@ class LetterClassifyView(LetterActionView):
 
     def get_form(self, letter):
         # The form gets its own copy: a model form writes the posted values onto its instance while validating.
-        return LetterClassifyForm(self.request.POST, instance=Letter.objects.get(pk=letter.pk))
+        return LetterClassifyForm(
+            self.request.POST, instance=Letter.objects.select_related("case").get(pk=letter.pk), user=self.request.user
+        )
 
     def act(self, letter, form):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
+from cases.choices import Attempt, CaseKind, Outcome
 from cases.choices import CaseStatus as S
 
 
@@ -57,3 +59,31 @@ MOVES = {
 
 def moves_from(status: str) -> list[Move]:
     return [move for move in MOVES.values() if status in move.sources]
+
+
+def second_time_refusal(case) -> str | None:
+    """Why no second-time complaint (khiếu nại lần hai) may be opened from this case, or None when one may.
+
+    The one home of the rule, asked by the case page (whether to offer it) and by the service (whether to do it).
+    Law on Complaints 2011, Arts. 7 and 33: a complainant who disagrees with the first-time decision complains a
+    second time. So the case is a first-time complaint (a second-time complaint is not complained about a third
+    time), its decision is recorded (the conclusion date; a withdrawn complaint has no decision to disagree
+    with), it is live (not voided or merged), and no live second-time complaint follows it yet (a second one is
+    a duplicate of the first).
+    """
+    if case.kind != CaseKind.COMPLAINT:
+        return gettext("Only a complaint can be complained about a second time.")
+    if case.attempt != Attempt.FIRST:
+        return gettext("A second-time complaint cannot itself be complained about a second time.")
+    if case.is_void or case.merged_into_id:
+        return gettext("This case is merged or voided; handle the case it was merged into.")
+    if (
+        case.status not in (S.CONCLUDED, S.IMPLEMENTED, S.CLOSED)
+        or case.concluded_on is None
+        or case.outcome == Outcome.WITHDRAWN
+    ):
+        return gettext("Only a concluded first-time complaint can be complained about a second time.")
+    later = case.later_cases.filter(attempt=Attempt.SECOND, is_void=False, merged_into__isnull=True).first()
+    if later is not None:
+        return gettext("This decision already has a second-time complaint: case {number}.").format(number=later.number)
+    return None

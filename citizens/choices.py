@@ -38,3 +38,13 @@ class VisitOutcome(models.TextChoices):
 class DutyPeriod(models.TextChoices):
     MONTH = "month", _("per month")
     WEEK = "week", _("per week")
+
+
+class CaseKind(models.TextChoices):
+    """Classification by content, not by title (Circular 05/2021/TT-TTCP): what a visit brings, a letter says and a
+    case is. Defined here, with reception, because visits are classified before any letter or case exists."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    DENUNCIATION = "denunciation", _("Denunciation")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    FEEDBACK = "feedback", _("Feedback")

@@ -3,47 +3,23 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Action
-from accounts.scoping import subtree_ids
-from cases.models import CaseField
+from accounts.scoping import ScopedFilterSet
 from citizens.choices import SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.models import Citizen, ReceptionSession, Visit
+from citizens.selectors import citizens_shown
+from core.forms import DATE_INPUT
 from core.text import fold
-from organizations.choices import UnitKind
-from organizations.models import Unit
-
-DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
+from organizations.filtersets import in_unit_subtree, register_unit_choices
 
 
-def scoped_units(request):
-    """Unit choices are scoped too: a filter list must not reveal other units' names. Only today's units that
-    keep registers are offered: a former unit's records are found under the unit that took it over (see
-    in_unit_subtree), and a list of both eras would be several hundred names long."""
-    if request is None:
-        return Unit.objects.none()
-    return (
-        Unit.objects.visible_to(request.user, Action.VIEW)
-        .current()
-        .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
-        .order_by("name")
-    )
-
-
-def in_unit_subtree(queryset, name, unit):
-    """Records of the chosen unit, of the units below it and of the former units it replaced (the scope rule)."""
-    if unit.parent_id is None:
-        return queryset  # the whole tree: the scope already limits the list
-    return queryset.filter(**{f"{name}__in": subtree_ids({unit.pk})})
-
-
-class ReceptionSessionFilterSet(django_filters.FilterSet):
+class ReceptionSessionFilterSet(ScopedFilterSet):
     date_from = django_filters.DateFilter(
         field_name="starts_at", lookup_expr="date__gte", label=_("From"), widget=DATE_INPUT
     )
     date_to = django_filters.DateFilter(
         field_name="starts_at", lookup_expr="date__lte", label=_("To"), widget=DATE_INPUT
     )
-    unit = django_filters.ModelChoiceFilter(queryset=scoped_units, label=_("Unit"), method=in_unit_subtree)
+    unit = django_filters.ModelChoiceFilter(queryset=register_unit_choices(), label=_("Unit"), method=in_unit_subtree)
     kind = django_filters.MultipleChoiceFilter(
         distinct=False, choices=SessionKind.choices, label=_("Kind of session"), widget=forms.CheckboxSelectMultiple
     )
@@ -60,7 +36,10 @@ class ReceptionSessionFilterSet(django_filters.FilterSet):
         method="filter_has_delegation",
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
-    field = django_filters.ModelChoiceFilter(queryset=CaseField.objects.all(), label=_("Field"), method="filter_visits")
+    # The fields a visit is classified in (the cases app's table, reached through the relation).
+    field = django_filters.ModelChoiceFilter(
+        queryset=Visit._meta.get_field("field").related_model.objects.all(), label=_("Field"), method="filter_visits"
+    )
     outcome = django_filters.ChoiceFilter(
         choices=VisitOutcome.choices, label=_("Visit outcome"), method="filter_visits", empty_label=_("All")
     )
@@ -93,12 +72,20 @@ class ReceptionSessionFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(Visit.objects.filter(session=OuterRef("pk"), is_void=False, **{name: value})))
 
 
-class CitizenFilterSet(django_filters.FilterSet):
+class CitizenFilterSet(ScopedFilterSet):
+    """The citizens register. A person known only as a denouncer is not in it for a user who may not see
+    identities (citizens.selectors.citizens_shown), whatever the search."""
+
     q = django_filters.CharFilter(label=_("Name, identity number, phone or address"), method="search")
 
     class Meta:
         model = Citizen
         fields = ["q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.user
+        self.queryset = citizens_shown(self.queryset, user) if user is not None else self.queryset.none()
 
     def search(self, queryset, name, value):
         return citizen_search(queryset, value)

@@ -2,13 +2,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.confidentiality import is_masked, log_identity_views
 from accounts.roles import Action
-from cases.choices import CaseStatus
-from cases.models import Case, CaseField
+from accounts.scoping import ScopedModelForm
 from citizens.choices import SessionKind, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
+from citizens.selectors import citizens_shown
 from citizens.services import visit_rule_errors
 from citizens.validators import validate_national_id, validate_phone
+from core.forms import VoidReasonForm
 from organizations.models import Unit
 
 # Text inputs in the dd/mm/yyyy form the users' documents use (a browser's own date picker follows the
@@ -18,7 +20,7 @@ DATETIME_INPUT = forms.DateTimeInput(
 )
 
 
-class ReceptionSessionForm(forms.ModelForm):
+class ReceptionSessionForm(ScopedModelForm):
     """Record or schedule a session. The unit list holds only the units where the user may record sessions."""
 
     class Meta:
@@ -51,7 +53,7 @@ class ReceptionSessionForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         units = Unit.objects.visible_to(user, Action.CHANGE).committees().order_by("name")
         self.fields["unit"].queryset = units
         if self.instance.pk:
@@ -68,7 +70,7 @@ class ReceptionSessionForm(forms.ModelForm):
             self.initial.setdefault("starts_at", timezone.localtime().replace(second=0, microsecond=0))
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(ScopedModelForm):
     """A visit, with the citizen chosen from the lookup or entered as a new one on the same form."""
 
     citizen = forms.ModelChoiceField(
@@ -114,18 +116,38 @@ class VisitForm(forms.ModelForm):
             "outcome": forms.RadioSelect,
         }
 
+    # What names the person, and what decides whether they are protected: fixed on a visit whose person the user
+    # may not see (changing the content would unmask them; see accounts/confidentiality.py).
+    PROTECTED_FIELDS = ("citizen", "new_full_name", "new_national_id", "new_phone", "new_address", "representatives")
+
     def __init__(self, *args, session: ReceptionSession, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.session = session
-        self.fields["citizen"].queryset = Citizen.objects.visible_to(user, Action.CHANGE).filter(unit=session.unit)
-        self.fields["field"].queryset = CaseField.objects.filter(is_active=True)
+        citizens = Citizen.objects.visible_to(user, Action.CHANGE).filter(unit=session.unit)
+        self.fields["citizen"].queryset = citizens_shown(citizens, user)
+        self.fields["field"].queryset = self.fields["field"].queryset.filter(is_active=True)
         self.fields["outcome"].choices = VisitOutcome.choices
         self.fields["content_kind"].help_text = _("Required when a letter is received: it decides the deadlines.")
         self.fields["is_mass_delegation"].help_text = _(
             "Marked automatically for a group of 5 people or more on one matter."
         )
+        protected = bool(self.instance.pk) and self.instance.is_confidential
+        self.identity_masked = protected and is_masked(user, unit_id=session.unit_id, confidential=True)
         if self.instance.pk:
             self.initial["citizen"] = self.instance.citizen_id
+        if self.identity_masked:
+            # The person stays as recorded, unseen: only someone with the right may see or change who came.
+            self.fields["citizen"].queryset = citizens.filter(pk=self.instance.citizen_id)
+            for name in (*self.PROTECTED_FIELDS, "content_kind"):
+                self.fields[name].disabled = True
+        elif protected:
+            # The form shows who came to a protected visit: a view of the identity.
+            log_identity_views(
+                user=user,
+                records=[self.instance],
+                path=self.instance.get_absolute_url(),
+                unit_id=lambda v: session.unit_id,
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -153,11 +175,10 @@ class VisitForm(forms.ModelForm):
         }
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for voiding"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+VoidForm = VoidReasonForm  # the shared form (core.forms), under the name the citizens views import
 
 
-class DialogueForm(forms.ModelForm):
+class DialogueForm(ScopedModelForm):
     class Meta:
         model = Dialogue
         fields = ["authority_side", "citizen_side", "content", "result", "cases"]
@@ -170,11 +191,13 @@ class DialogueForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
+        # The model form's own choices (the cases), narrowed to the open cases of the session's unit in scope.
         self.fields["cases"].queryset = (
-            Case.objects.visible_to(user, Action.CHANGE)
+            self.fields["cases"]
+            .queryset.visible_to(user, Action.CHANGE)
             .filter(unit=self.instance.session.unit)
-            .exclude(status=CaseStatus.CLOSED)
+            .not_closed()
             .order_by("-received_on")
         )
 

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
-from cases.choices import CaseKind
-from citizens.choices import DutyPeriod, HeadPosition, SessionKind, SessionMode, SessionStatus, VisitOutcome
+from citizens.choices import CaseKind, DutyPeriod, HeadPosition, SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.validators import validate_national_id, validate_phone
 from core.text import fold
 from organizations.choices import UnitKind
@@ -168,6 +167,9 @@ class Visit(models.Model):
     """
 
     SCOPE_FIELD = "session__unit"
+    # The visits whose citizen is protected, as a query (`is_confidential` for a visit in hand; the rule:
+    # accounts/confidentiality.py).
+    CONFIDENTIAL = models.Q(content_kind=CaseKind.DENUNCIATION) | models.Q(opened_case__kind=CaseKind.DENUNCIATION)
 
     session = models.ForeignKey(
         ReceptionSession, on_delete=models.PROTECT, related_name="visits", verbose_name=_("session")
@@ -219,6 +221,15 @@ class Visit(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.session.get_absolute_url()}#visit-{self.pk}"
+
+    @property
+    def is_confidential(self) -> bool:
+        """A denunciation brought at the visit, or a visit that opened a denunciation case: who came is protected.
+        Reads `opened_case` (select it)."""
+        if self.content_kind == CaseKind.DENUNCIATION:
+            return True
+        case = getattr(self, "opened_case", None) if self.pk else None
+        return case is not None and case.kind == CaseKind.DENUNCIATION
 
 
 class Dialogue(models.Model):

@@ -4,20 +4,20 @@ fixed number of queries."""
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action
-from accounts.scoping import unit_scope
-from cases.choices import CaseKind
+from accounts.confidentiality import identity_scope, log_identity_views, mask_records, may_see_identity
 from citizens.choices import DutyPeriod, HeadPosition, SessionStatus
 from citizens.models import Citizen, ReceptionDutyRule, ReceptionSession, Visit
 from citizens.stats import visit_totals
 from core.history import history_entries
-from core.models import PersonalDataAccess
 from organizations.models import Unit
 
 
@@ -40,20 +40,32 @@ def session_list_queryset() -> QuerySet:
     )
 
 
-def identity_visible(user, unit_id: int) -> bool:
-    return unit_scope(user, Action.SEE_IDENTITY).contains(unit_id)
+def known_only_as_denouncer() -> Q:
+    """The citizens a unit knows only through protected records (accounts/confidentiality.py): something names
+    them, and every visit, letter and case naming them that is not voided is protected. The records are found
+    through the reverse relations to Citizen whose model states CONFIDENTIAL (visits here; letters and cases,
+    which this layer reaches without importing them)."""
+    protected, known = [], []
+    for relation in Citizen._meta.related_objects:
+        model = relation.related_model
+        if not relation.one_to_many or not hasattr(model, "CONFIDENTIAL"):
+            continue
+        naming = model._default_manager.filter(is_void=False, **{relation.field.name: OuterRef("pk")})
+        protected.append(Q(Exists(naming.filter(model.CONFIDENTIAL))))
+        known.append(Q(Exists(naming.exclude(model.CONFIDENTIAL))))
+    return reduce(or_, protected) & ~reduce(or_, known)
 
 
-def log_identity_views(*, user, records: list, unit_id: int, path: str) -> None:
-    """Every view of a confidential identity is logged (Law on Denunciations 2018, Art. 47)."""
-    PersonalDataAccess.objects.bulk_create(
-        [
-            PersonalDataAccess(
-                user=user, kind=PersonalDataAccess.Kind.VIEW_IDENTITY, unit_id=unit_id, record=str(r)[:200], path=path
-            )
-            for r in records
-        ]
-    )
+def citizens_shown(queryset: QuerySet, user) -> QuerySet:
+    """The citizens of `queryset` that `user` may know of: a person known only as a denouncer is left out, except
+    in the units where the user may see identities (for lists, search and look-ups)."""
+    scope = identity_scope(user)
+    if scope.everything:
+        return queryset
+    hidden = known_only_as_denouncer()
+    if scope.unit_ids:
+        hidden &= ~Q(unit__in=scope.unit_ids)
+    return queryset.exclude(hidden)
 
 
 @dataclass
@@ -63,37 +75,31 @@ class SessionPage:
 
 
 def session_page(*, session: ReceptionSession, user, path: str) -> SessionPage:
-    """The visits of a session with their citizens and cases, and the session's totals.
-
-    A denouncer's identity is masked (`visit.identity_masked`) unless the user has the explicit right; when
-    shown, the view is logged.
-    """
+    """The visits of a session with their citizens and cases, and the session's totals. Who came is masked
+    (`visit.identity_masked`) on a protected visit the user may not see; shown, it is logged."""
     visits = list(session.visits.active().select_related("citizen", "field", "opened_case").order_by("pk"))
-    can_see = identity_visible(user, session.unit_id)
-    shown = []
-    for visit in visits:
-        confidential = visit.content_kind == CaseKind.DENUNCIATION
-        visit.identity_masked = confidential and not can_see
-        if confidential and can_see:
-            shown.append(visit)
-    if shown:
-        log_identity_views(user=user, records=shown, unit_id=session.unit_id, path=path)
+    mask_records(visits, user=user, path=path, unit_id=lambda visit: session.unit_id)
     return SessionPage(visits=visits, totals=visit_totals(session.visits.all()))
 
 
 def citizen_visits(*, citizen: Citizen, user) -> tuple[list[Visit], int]:
-    """A citizen's visits in scope; visits that carry a denunciation are withheld without the identity right
-    (listing them would reveal who denounced). Returns the visits and how many were withheld."""
-    visits = list(
+    """A citizen's visits in scope, for their page. A person known only as a denouncer does not exist for a user
+    without the identity right (Http404, as if out of scope); their protected visits are left out for such a
+    user, and not counted either: a count would say that this named person denounced. Shown, they are logged.
+    Returns the visits and 0 (nothing is said to be withheld)."""
+    if not citizens_shown(Citizen.objects.filter(pk=citizen.pk), user).exists():
+        raise Http404
+    visits = mask_records(
         Visit.objects.visible_to(user)
         .active()
         .filter(citizen=citizen)
         .select_related("session", "session__unit", "field", "opened_case")
-        .order_by("-session__starts_at")
+        .order_by("-session__starts_at"),
+        user=user,
+        path=citizen.get_absolute_url(),
+        unit_id=lambda visit: visit.session.unit_id,
     )
-    scope = unit_scope(user, Action.SEE_IDENTITY)
-    kept = [v for v in visits if v.content_kind != CaseKind.DENUNCIATION or scope.contains(v.session.unit_id)]
-    return kept, len(visits) - len(kept)
+    return [visit for visit in visits if not visit.identity_masked], 0
 
 
 def schedule(*, user, days: int = 60) -> QuerySet:
@@ -189,11 +195,31 @@ def duty_compliance(*, user, month: date) -> list[DutyRow]:
     return rows
 
 
-def session_history(*, session: ReceptionSession) -> list[dict]:
-    """The session's and its visits' history, newest first: who, when, and old → new per field."""
+# What names the person on a visit's history rows.
+VISIT_IDENTITY_FIELDS = frozenset({"citizen", "representatives"})
+
+
+def session_history(*, session: ReceptionSession, user=None, path: str = "") -> list[dict]:
+    """The session's and its visits' history, newest first: who, when, and old → new per field. On a protected
+    visit, who came (the citizen, the group's other representatives) shows as changed without the values unless
+    `user` may see it (without a user, never); shown, it is logged."""
     entries = history_entries(session.history.all(), label=_("Session"))
-    entries += history_entries(Visit.history.filter(session_id=session.pk), label=_("Visit"))
-    return sorted(entries, key=lambda e: e["at"], reverse=True)
+    visits = Visit.history.filter(session_id=session.pk)
+    protected = list(Visit.objects.filter(session=session).filter(Visit.CONFIDENTIAL).order_by("pk"))
+    hidden = user is None or not may_see_identity(user, session.unit_id)
+    ids = [visit.pk for visit in protected]
+    entries += history_entries(visits.exclude(id__in=ids), label=_("Visit"))
+    protected_entries = history_entries(
+        visits.filter(id__in=ids), label=_("Visit"), mask_fields=VISIT_IDENTITY_FIELDS if hidden else frozenset()
+    )
+    if not hidden:
+        labels = {Visit._meta.get_field(name).verbose_name for name in VISIT_IDENTITY_FIELDS}
+        changed = {e["object_id"] for e in protected_entries if any(c["field"] in labels for c in e["changes"])}
+        shown = [visit for visit in protected if visit.pk in changed]
+        if shown:
+            path = path or session.get_absolute_url()
+            log_identity_views(user=user, records=shown, path=path, unit_id=lambda visit: session.unit_id)
+    return sorted(entries + protected_entries, key=lambda e: e["at"], reverse=True)
 
 
 def reception_month_summary(*, user, month: date) -> dict[str, int]:

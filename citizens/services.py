@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action
 from accounts.scoping import require_right
-from cases.models import Case
-from cases.services import case_open_from_visit
 from citizens.choices import SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.models import NumberSequence
@@ -153,13 +151,19 @@ def _resolve_citizen(*, user, unit: Unit, citizen: Citizen | None, new_citizen: 
     return citizen_find_or_create(user=user, unit=unit, **new_citizen)
 
 
+def visit_has_case(visit: Visit) -> bool:
+    """Whether a case was opened from this visit (the case points at its visit)."""
+    return Visit.objects.filter(pk=visit.pk, opened_case__isnull=False).exists()
+
+
 @transaction.atomic
 def visit_record(
     *, user, session: ReceptionSession, citizen: Citizen | None = None, new_citizen: dict | None = None, **fields: Any
 ) -> Visit:
     """Record a visit, by a known citizen or one entered now. A group of DELEGATION_THRESHOLD people or more is
-    marked a mass delegation; a citizen seen before is marked a repeat visitor; a received letter opens a case
-    linked to the visit. All or nothing: a bad visit leaves no new citizen behind."""
+    marked a mass delegation; a citizen seen before is marked a repeat visitor. All or nothing: a bad visit leaves
+    no new citizen behind. (A received letter opens a case: cases.intake records the visit through this and opens
+    it in the same transaction.)"""
     require_right(user, Action.CHANGE, session.unit_id)
     _check_session_open(session)
     citizen = _resolve_citizen(user=user, unit=session.unit, citizen=citizen, new_citizen=new_citizen)
@@ -171,8 +175,6 @@ def visit_record(
         visit.is_repeat = True
     _validate_visit(visit)
     save_with_history(visit, user=user)
-    if visit.outcome == VisitOutcome.LETTER_RECEIVED:
-        case_open_from_visit(user=user, visit=visit)
     return visit
 
 
@@ -183,7 +185,7 @@ def visit_update(
     require_right(user, Action.CHANGE, visit.session.unit_id)
     visit = Visit.objects.select_for_update().select_related("session").get(pk=visit.pk)
     _check_session_open(visit.session)
-    had_case = Case.objects.filter(source_visit=visit).exists()
+    had_case = visit_has_case(visit)
     visit.citizen = _resolve_citizen(user=user, unit=visit.session.unit, citizen=citizen, new_citizen=new_citizen)
     _apply(visit, fields)
     if visit.people_count and visit.people_count >= settings.DELEGATION_THRESHOLD:
@@ -192,8 +194,6 @@ def visit_update(
     if had_case and visit.outcome != VisitOutcome.LETTER_RECEIVED:
         raise ValidationError({"outcome": _("A case was opened from this visit; its outcome stays “letter received”.")})
     save_with_history(visit, user=user)
-    if visit.outcome == VisitOutcome.LETTER_RECEIVED and not had_case:
-        case_open_from_visit(user=user, visit=visit)
     return visit
 
 
@@ -202,7 +202,7 @@ def visit_void(*, user, visit: Visit, reason: str) -> Visit:
     require_right(user, Action.CHANGE, visit.session.unit_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for voiding.")})
-    if Case.objects.filter(source_visit=visit).exists():
+    if visit_has_case(visit):
         raise ValidationError(_("A case was opened from this visit; it cannot be voided."))
     visit.is_void = True
     visit.void_reason = reason.strip()

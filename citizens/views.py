@@ -11,7 +11,7 @@ from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right, unit_scope
 from citizens import selectors, services
 from citizens.filtersets import CitizenFilterSet, ReceptionSessionFilterSet, citizen_search
-from citizens.forms import DialogueCloseForm, DialogueForm, DutyMonthForm, ReceptionSessionForm, VisitForm, VoidForm
+from citizens.forms import DialogueCloseForm, DialogueForm, DutyMonthForm, ReceptionSessionForm, VoidForm
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.generic import add_service_errors
 
@@ -28,14 +28,13 @@ class SessionListView(ScopedFilterView):
         return context
 
 
-class SessionCreateView(FormView):
+class SessionCreateView(ScopedViewMixin, FormView):
     """The unit list of the form is scoped to where the user may record sessions; the service checks again."""
+
+    scope_action = Action.CHANGE
 
     form_class = ReceptionSessionForm
     template_name = "citizens/session_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
@@ -119,81 +118,6 @@ class SessionVoidView(ScopedViewMixin, DetailView):
         else:
             messages.error(request, _("Give the reason for voiding."))
         return redirect(session)
-
-
-class VisitFormMixin:
-    """Adding and editing a visit: a full page, or a fragment inside the session page when asked by htmx."""
-
-    template_name = "citizens/visit_form.html"
-    partial_template_name = "citizens/partials/visit_form.html"
-
-    def render_form(self, form, session, visit=None):
-        template = self.partial_template_name if self.request.htmx else self.template_name
-        return render(self.request, template, {"form": form, "session": session, "visit": visit})
-
-    def save(self, form, session, visit=None):
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("new_") and k != "citizen"}
-        arguments = {"citizen": form.cleaned_data["citizen"], "new_citizen": form.new_citizen_fields(), **data}
-        try:
-            if visit is None:
-                services.visit_record(user=self.request.user, session=session, **arguments)
-            else:
-                services.visit_update(user=self.request.user, visit=visit, **arguments)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.render_form(form, session, visit)
-        if not self.request.htmx:
-            messages.success(self.request, _("Visit recorded.") if visit is None else _("Visit updated."))
-            return redirect(session)
-        page = selectors.session_page(session=session, user=self.request.user, path=session.get_absolute_url())
-        response = render(
-            self.request,
-            "citizens/partials/session_visits.html",
-            {"session": session, "page": page, "can_change": True, "oob_clear_form": True},
-        )
-        response["HX-Retarget"] = "#session-visits"
-        response["HX-Reswap"] = "outerHTML"
-        return response
-
-
-class VisitCreateView(VisitFormMixin, ScopedViewMixin, DetailView):
-    """Visits are added to a session in scope (the gate applies to the session)."""
-
-    model = ReceptionSession
-    queryset = ReceptionSession.objects.active().select_related("unit")
-    scope_action = Action.CHANGE
-    pk_url_kwarg = "session_pk"
-
-    def get(self, request, *args, **kwargs):
-        session = self.get_object()
-        return self.render_form(VisitForm(session=session, user=request.user), session)
-
-    def post(self, request, *args, **kwargs):
-        session = self.get_object()
-        form = VisitForm(request.POST, session=session, user=request.user)
-        if not form.is_valid():
-            return self.render_form(form, session)
-        return self.save(form, session)
-
-
-class VisitUpdateView(VisitFormMixin, ScopedViewMixin, DetailView):
-    model = Visit
-    queryset = Visit.objects.active().select_related("session", "session__unit", "citizen")
-    scope_action = Action.CHANGE
-
-    def get(self, request, *args, **kwargs):
-        visit = self.get_object()
-        form = VisitForm(instance=visit, session=visit.session, user=request.user)
-        return self.render_form(form, visit.session, visit)
-
-    def post(self, request, *args, **kwargs):
-        visit = self.get_object()
-        form = VisitForm(
-            request.POST, instance=Visit.objects.get(pk=visit.pk), session=visit.session, user=request.user
-        )
-        if not form.is_valid():
-            return self.render_form(form, visit.session, visit)
-        return self.save(form, visit.session, visit)
 
 
 class VisitVoidView(ScopedViewMixin, DetailView):
@@ -304,7 +228,7 @@ class ScheduleView(ScopedViewMixin, ListView):
         return selectors.schedule(user=self.request.user)
 
 
-class DutyComplianceView(TemplateView):
+class DutyComplianceView(ScopedViewMixin, TemplateView):
     """Heads' duty to receive citizens: per unit and month, days in person against the rules."""
 
     template_name = "citizens/duty_compliance.html"

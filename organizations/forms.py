@@ -1,15 +1,18 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
+from accounts.scoping import ScopedModelForm
 from organizations.choices import UnitKind
 from organizations.models import Inspection, PlanTask, Unit, WeakDossier, WeakReason
+from organizations.workflow import Move
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 PARTY_KINDS = [UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE]
 
 
-class DossierForm(forms.ModelForm):
+class DossierForm(ScopedModelForm):
     class Meta:
         model = WeakDossier
         fields = ["unit", "year", "origin", "identified_on", "reasons", "other_reasons", "responsible_leader", "goals"]
@@ -22,7 +25,7 @@ class DossierForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = (
             Unit.objects.visible_to(user, Action.CHANGE).current().filter(kind__in=PARTY_KINDS).order_by("name")
             | Unit.objects.visible_to(user, Action.REVIEW).current().filter(kind__in=PARTY_KINDS).order_by("name")
@@ -73,10 +76,26 @@ class InspectionForm(forms.ModelForm):
 
 
 class DossierMoveForm(forms.Form):
-    note = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
-    )
-    on = forms.DateField(label=_("Date"), widget=DATE_INPUT, required=False)
+    """The form of one move of a dossier, shaped by the workflow: a note where the move takes one (required where
+    it needs one), a date where the move records one (today unless changed). Its ids end with the move's name, as
+    several moves' forms share the dossier page."""
+
+    def __init__(self, *args, move: Move, **kwargs):
+        kwargs.setdefault("auto_id", f"%s-{move.name}")
+        super().__init__(*args, **kwargs)
+        self.move = move
+        if move.note_label:
+            self.fields["note"] = forms.CharField(
+                label=move.note_label,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=bool(move.note_missing),
+                max_length=4000,
+                error_messages={"required": move.note_missing},
+            )
+        if move.date_label:
+            self.fields["on"] = forms.DateField(
+                label=move.date_label, widget=DATE_INPUT, help_text=_("dd/mm/yyyy"), initial=timezone.localdate
+            )
 
 
 class CommentForm(forms.Form):

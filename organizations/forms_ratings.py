@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
-from accounts.scoping import subtree_ids
+from accounts.scoping import ScopedFilterSet, ScopedForm, subtree_ids
 from core.periods import half_year_start
 from organizations.choices import RatingLevel, UnitKind
 from organizations.models import QualityRating, RatingRegulation, Unit
@@ -88,7 +88,7 @@ def _score_field() -> forms.DecimalField:
 # Ratings of one organization ----------------------------------------------------------------------------------
 
 
-class QualityRatingForm(forms.Form):
+class QualityRatingForm(ScopedForm):
     """Record or correct one organization's rating for a year."""
 
     unit = PartyOrganizationChoiceField(label=_("Organization"), queryset=Unit.objects.none())
@@ -104,7 +104,7 @@ class QualityRatingForm(forms.Form):
     reasons = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         units = party_organizations(user, Action.CHANGE)
         self.fields["unit"].queryset = units
         self.fields["score"].help_text = _("Only under Regulation 366-QĐ/TW (from 2025): out of 100 points.")
@@ -120,20 +120,13 @@ class QualityRatingForm(forms.Form):
         return cleaned
 
 
-def _filter_units(request) -> QuerySet[Unit]:
-    """Unit choices are scoped too: a filter list must not reveal other units' names."""
-    if request is None:
-        return Unit.objects.none()
-    return party_organizations(request.user, Action.VIEW)
-
-
-class QualityRatingFilterSet(django_filters.FilterSet):
+class QualityRatingFilterSet(ScopedFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     level = django_filters.MultipleChoiceFilter(
         distinct=False, choices=RatingLevel.choices, label=_("Level"), widget=forms.CheckboxSelectMultiple
     )
     unit = django_filters.ModelChoiceFilter(
-        queryset=_filter_units,
+        queryset=Unit.objects.none(),  # the user's party organizations: __init__
         label=_("Unit"),
         empty_label=_("All"),
         method="filter_within",
@@ -147,6 +140,10 @@ class QualityRatingFilterSet(django_filters.FilterSet):
         model = QualityRating
         fields = ["year", "level", "unit", "regulation"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = party_organizations(self.user, Action.VIEW)
+
     def filter_within(self, queryset, name, value):
         # Through the tree and the reorganisation edges, as scope does: a new ward includes the wards it replaced.
         return queryset.filter(unit_id__in=subtree_ids({value.pk}))
@@ -155,14 +152,14 @@ class QualityRatingFilterSet(django_filters.FilterSet):
 # Ratings of a whole commune -----------------------------------------------------------------------------------
 
 
-class CommuneYearForm(forms.Form):
+class CommuneYearForm(ScopedForm):
     """Which commune's organizations to rate, for which year."""
 
     commune = forms.ModelChoiceField(label=_("Commune or ward"), queryset=Unit.objects.none())
     year = _year_field()
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         communes = Unit.objects.visible_to(user, Action.CHANGE).current().filter(kind=UnitKind.COMMUNE)
         self.fields["commune"].queryset = communes.order_by("name")
         _limit_to_this_year(self.fields["year"])
@@ -177,7 +174,7 @@ class CommuneYearForm(forms.Form):
         return cleaned
 
 
-class RatingRowForm(forms.Form):
+class RatingRowForm(ScopedForm):
     """One organization's line on the commune form. A line left without a level is not rated now."""
 
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), widget=forms.HiddenInput)
@@ -251,12 +248,18 @@ class RatingRowForm(forms.Form):
 
 
 class BaseRatingRowFormSet(forms.BaseFormSet):
-    def __init__(self, *args, units: QuerySet[Unit], year: int, regulation: RatingRegulation, **kwargs):
-        self.units, self.year, self.regulation = units, year, regulation
+    def __init__(self, *args, user, units: QuerySet[Unit], year: int, regulation: RatingRegulation, **kwargs):
+        self.user, self.units, self.year, self.regulation = user, units, year, regulation
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "units": self.units, "year": self.year, "regulation": self.regulation}
+        return {
+            **super().get_form_kwargs(index),
+            "user": self.user,
+            "units": self.units,
+            "year": self.year,
+            "regulation": self.regulation,
+        }
 
     def clean(self):
         if any(self.errors):
@@ -277,7 +280,7 @@ RatingRowFormSet = forms.formset_factory(RatingRowForm, formset=BaseRatingRowFor
 # The weak-organization list -----------------------------------------------------------------------------------
 
 
-class WeakListForm(forms.Form):
+class WeakListForm(ScopedForm):
     """The period and the unit of the weak-organization list; an empty date is the current statistical half
     year (core.periods)."""
 
@@ -292,7 +295,7 @@ class WeakListForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = (
             Unit.objects.visible_to(user, Action.VIEW)
             .filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.BLOC, UnitKind.COMMUNE])

@@ -2,14 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Action
 from accounts.scoping import unit_scope
-from cases.choices import OPEN_STATUSES
-from cases.models import Case
 from organizations.choices import DossierStatus, TaskStatus
 from organizations.models import InspectionConclusion, PlanTask, WeakDossier
 
@@ -57,25 +54,16 @@ class DossierPage:
     tasks: list
     inspections: list
     timeline: list
-    cases: list
     today: object
 
 
 def dossier_page(*, dossier: WeakDossier, user) -> DossierPage:
-    """The dossier's plan tasks with their progress, inspections with conclusions, the timeline, and the open
-    hot-spot and mass cases of the organization's area (shown automatically as evidence)."""
+    """The dossier's plan tasks with their progress, inspections with conclusions, and the timeline. (The open
+    hot-spot and mass cases of the area are a panel the cases app serves: cases.views.DossierAreaCasesView.)"""
     today = timezone.localdate()
     tasks = list(dossier.tasks.filter(is_void=False).prefetch_related("progress__user"))
     for task in tasks:
         task.timeliness_code = task.timeliness(today)
     inspections = list(dossier.inspections.select_related("created_by").prefetch_related("conclusions"))
-    area = [dossier.unit_id] + ([dossier.unit.parent_id] if dossier.unit.parent_id else [])
-    cases = list(
-        Case.objects.visible_to(user)
-        .active()
-        .filter(unit_id__in=area, status__in=OPEN_STATUSES)
-        .filter(Q(is_hot_spot=True) | Q(people_count__gte=settings.DELEGATION_THRESHOLD))
-        .select_related("unit")[:20]
-    )
     timeline = list(dossier.events.select_related("user").order_by("-at", "-pk"))
-    return DossierPage(tasks=tasks, inspections=inspections, timeline=timeline, cases=cases, today=today)
+    return DossierPage(tasks=tasks, inspections=inspections, timeline=timeline, today=today)

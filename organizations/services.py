@@ -5,19 +5,25 @@ Rights: the organization's own committee (CHANGE on the organization) drafts, am
 committee above — a right on the organization's parent unit — designates, approves, returns, re-assesses and
 takes an organization off the list."""
 
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import has_right, require_right
-from cases.attachments import check_upload
+from core.locking import KEEP, Keep, apply_given, lock
 from core.services import save_with_history
+from core.uploads import check_upload
+from organizations import workflow
 from organizations.choices import DossierOrigin, DossierStatus, RatingLevel, TaskStatus, UnitKind
 from organizations.models import (
     DossierEvent,
@@ -30,6 +36,7 @@ from organizations.models import (
     Unit,
     UnitSuccession,
     WeakDossier,
+    WeakReason,
 )
 
 PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE)
@@ -37,7 +44,7 @@ PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE
 
 def require_committee_above(user, action: str, unit: Unit) -> None:
     """Only the committee above the organization (a right on its parent unit) may do this."""
-    if unit.parent_id is None or not has_right(user, action, unit.parent_id):
+    if not workflow.committee_above_may(user, action, unit):
         raise PermissionDenied(_("Only the committee above this organization may do this."))
 
 
@@ -79,21 +86,26 @@ def rating_validate(rating: QualityRating) -> None:
 
 @transaction.atomic
 def rating_record(
-    *, user, unit: Unit, year: int, regulation: RatingRegulation, level: str, score=None, reasons: str = ""
+    *,
+    user: User,
+    unit: Unit,
+    year: int,
+    regulation: RatingRegulation,
+    level: str,
+    score: Decimal | None = None,
+    reasons: str = "",
 ) -> QualityRating:
     """Record (or correct) an organization's rating for a year. A rating of "did not complete" (or "weak")
     opens a draft dossier for the organization, if it has none for that year."""
     require_right(user, Action.CHANGE, unit.pk)
-    rating = QualityRating.objects.filter(unit=unit, year=year).first() or QualityRating(
+    # A correction locks the rating it corrects, so two corrections at once do not both open a dossier.
+    rating = QualityRating.objects.select_for_update().filter(unit=unit, year=year).first() or QualityRating(
         unit=unit, year=year, rated_by=user
     )
     rating.regulation, rating.level, rating.score, rating.reasons = regulation, level, score, reasons.strip()
     rating_validate(rating)
     save_with_history(rating, user=user)
-    if (
-        level in (RatingLevel.NOT_COMPLETED, RatingLevel.WEAK)
-        and not WeakDossier.objects.active().filter(unit=unit, year=year).exists()
-    ):
+    if level in workflow.OPENS_A_DOSSIER and not WeakDossier.objects.active().filter(unit=unit, year=year).exists():
         dossier = WeakDossier(
             unit=unit,
             year=year,
@@ -129,7 +141,16 @@ def ratings_record_for_commune(*, user, rows: list[dict[str, Any]]) -> list[Qual
 
 @transaction.atomic
 def dossier_open(
-    *, user, unit: Unit, year: int, origin: str, identified_on: date, reasons=(), **fields: Any
+    *,
+    user: User,
+    unit: Unit,
+    year: int,
+    origin: str,
+    identified_on: date,
+    reasons: Iterable[WeakReason] = (),
+    other_reasons: str = "",
+    responsible_leader: str = "",
+    goals: str = "",
 ) -> WeakDossier:
     """Open a dossier: the organization's committee after a "did not complete" rating, or the committee above
     designating an organization weak."""
@@ -141,25 +162,42 @@ def dossier_open(
         raise ValidationError({"unit": _("Only party organizations are rated.")})
     if identified_on > timezone.localdate():
         raise ValidationError({"identified_on": _("The date cannot be in the future.")})
-    dossier = WeakDossier(unit=unit, year=year, origin=origin, identified_on=identified_on, created_by=user, **fields)
+    dossier = WeakDossier(
+        unit=unit,
+        year=year,
+        origin=origin,
+        identified_on=identified_on,
+        created_by=user,
+        other_reasons=other_reasons,
+        responsible_leader=responsible_leader,
+        goals=goals,
+    )
     save_with_history(dossier, user=user)
     dossier.reasons.set(reasons)
     _event(dossier, user, DossierEvent.Kind.CREATED, to_status=dossier.status)
     return dossier
 
 
-EDITABLE = (DossierStatus.DRAFT, DossierStatus.RETURNED)
-
-
 @transaction.atomic
-def dossier_update(*, user, dossier: WeakDossier, reasons=None, **fields: Any) -> WeakDossier:
+def dossier_update(
+    *,
+    user: User,
+    dossier: WeakDossier,
+    reasons: Iterable[WeakReason] | Keep = KEEP,
+    other_reasons: str | Keep = KEEP,
+    responsible_leader: str | Keep = KEEP,
+    goals: str | Keep = KEEP,
+) -> WeakDossier:
+    """Amend a draft or returned dossier (the fields given; the others keep their value)."""
     require_right(user, Action.CHANGE, dossier.unit_id)
-    if dossier.status not in EDITABLE:
+    # Locked and checked as it is now: an amendment saved while the dossier was being submitted would otherwise
+    # put it back to the status the form was loaded with.
+    dossier = lock(dossier)
+    if dossier.status not in workflow.EDITABLE:
         raise ValidationError(_("A submitted or approved dossier can no longer be changed."))
-    for name, value in fields.items():
-        setattr(dossier, name, value)
+    apply_given(dossier, {"other_reasons": other_reasons, "responsible_leader": responsible_leader, "goals": goals})
     save_with_history(dossier, user=user)
-    if reasons is not None:
+    if reasons is not KEEP:
         dossier.reasons.set(reasons)
     return dossier
 
@@ -175,16 +213,11 @@ def _move(dossier, user, to_status, note="", **updates) -> WeakDossier:
 
 
 def _lock(dossier: WeakDossier) -> WeakDossier:
-    return WeakDossier.objects.select_for_update().select_related("unit").get(pk=dossier.pk)
+    return lock(dossier, "unit")
 
 
-@transaction.atomic
-def dossier_submit(*, user, dossier: WeakDossier) -> WeakDossier:
-    """Submit to the committee above. A dossier goes up complete: reasons, goals and at least one task."""
-    require_right(user, Action.CHANGE, dossier.unit_id)
-    dossier = _lock(dossier)
-    if dossier.status not in EDITABLE:
-        raise ValidationError(_("Only a draft or a returned dossier can be submitted."))
+def _submission_gaps(dossier: WeakDossier) -> list[str]:
+    """What a dossier lacks to go up: it goes up complete, with reasons, goals and at least one task."""
     missing = []
     if not dossier.reasons.exists() and not dossier.other_reasons.strip():
         missing.append(_("the reasons"))
@@ -192,66 +225,74 @@ def dossier_submit(*, user, dossier: WeakDossier) -> WeakDossier:
         missing.append(_("the goals of the plan"))
     if not dossier.tasks.filter(is_void=False).exists():
         missing.append(_("at least one task"))
-    if missing:
-        raise ValidationError(_("Before submitting, add {missing}.").format(missing=", ".join(missing)))
-    return _move(dossier, user, DossierStatus.SUBMITTED, submitted_at=timezone.now())
+    return missing
 
 
 @transaction.atomic
-def dossier_return(*, user, dossier: WeakDossier, comment: str) -> WeakDossier:
+def dossier_transition(
+    *, user: User, dossier: WeakDossier, move: str, note: str = "", on: date | None = None
+) -> WeakDossier:
+    """Move a dossier along its workflow (organizations/workflow.py), which says from which statuses each move
+    starts and whose right it needs: the organization's committee submits, only the committee above approves,
+    returns, re-assesses, takes off the list or carries over. The row is locked and read again before the checks,
+    so of two reviewers acting at once the second sees the first one's move and is refused. `note` is the
+    comment, the comments on a return, or the re-assessment; `on` the date taken off the list (today if not
+    given)."""
+    step = workflow.MOVES.get(move)
+    if step is None:
+        raise ValidationError(_("Unknown action."))
+    dossier = _lock(dossier)
+    workflow.check(user=user, move=step, dossier=dossier)
+    note = note.strip() if step.note_label else ""
+    if step.note_missing and not note:
+        raise ValidationError({"note": step.note_missing})
+    updates: dict[str, Any] = {}
+    if step.target == DossierStatus.SUBMITTED:
+        if missing := _submission_gaps(dossier):
+            raise ValidationError(_("Before submitting, add {missing}.").format(missing=", ".join(missing)))
+        updates["submitted_at"] = timezone.now()
+    elif step.target == DossierStatus.CONSOLIDATING:
+        updates.update(approved_at=timezone.now(), approved_by=user)
+    elif step.target == DossierStatus.REASSESSED:
+        updates["reassessment"] = note
+    elif step.target == DossierStatus.OFF_LIST:
+        on = on or timezone.localdate()
+        if on < dossier.identified_on or on > timezone.localdate():
+            raise ValidationError({"on": _("The date must be between identification and today.")})
+        updates["ended_on"] = on
+    elif step.target == DossierStatus.CARRIED_OVER:
+        updates["carried_into_year"] = dossier.year + 1
+    return _move(dossier, user, step.target, note=note, **updates)
+
+
+def dossier_submit(*, user: User, dossier: WeakDossier) -> WeakDossier:
+    """Submit to the committee above. A dossier goes up complete: reasons, goals and at least one task."""
+    return dossier_transition(user=user, dossier=dossier, move="submit")
+
+
+def dossier_return(*, user: User, dossier: WeakDossier, comment: str) -> WeakDossier:
     """The committee above sends the dossier back with its comments."""
-    require_committee_above(user, Action.APPROVE, dossier.unit)
-    dossier = _lock(dossier)
-    if dossier.status != DossierStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted dossier can be returned."))
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what must be amended.")})
-    return _move(dossier, user, DossierStatus.RETURNED, note=comment.strip())
+    return dossier_transition(user=user, dossier=dossier, move="return", note=comment)
 
 
-@transaction.atomic
-def dossier_approve(*, user, dossier: WeakDossier, note: str = "") -> WeakDossier:
+def dossier_approve(*, user: User, dossier: WeakDossier, note: str = "") -> WeakDossier:
     """The committee above approves the dossier and its plan: consolidation starts."""
-    require_committee_above(user, Action.APPROVE, dossier.unit)
-    dossier = _lock(dossier)
-    if dossier.status != DossierStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted dossier can be approved."))
-    return _move(
-        dossier, user, DossierStatus.CONSOLIDATING, note=note.strip(), approved_at=timezone.now(), approved_by=user
-    )
+    return dossier_transition(user=user, dossier=dossier, move="approve", note=note)
 
 
-@transaction.atomic
-def dossier_reassess(*, user, dossier: WeakDossier, assessment: str) -> WeakDossier:
-    require_committee_above(user, Action.REVIEW, dossier.unit)
-    dossier = _lock(dossier)
-    if dossier.status != DossierStatus.CONSOLIDATING:
-        raise ValidationError(_("Only a dossier under consolidation can be re-assessed."))
-    if not assessment.strip():
-        raise ValidationError({"assessment": _("Write the re-assessment.")})
-    return _move(dossier, user, DossierStatus.REASSESSED, note=assessment.strip(), reassessment=assessment.strip())
+def dossier_reassess(*, user: User, dossier: WeakDossier, assessment: str) -> WeakDossier:
+    """The committee above records how the organization stands after the plan."""
+    return dossier_transition(user=user, dossier=dossier, move="reassess", note=assessment)
 
 
-@transaction.atomic
-def dossier_take_off_list(*, user, dossier: WeakDossier, on: date) -> WeakDossier:
+def dossier_take_off_list(*, user: User, dossier: WeakDossier, on: date) -> WeakDossier:
     """After re-assessment, the committee above takes the organization off the list (thoát yếu kém)."""
-    require_committee_above(user, Action.APPROVE, dossier.unit)
-    dossier = _lock(dossier)
-    if dossier.status != DossierStatus.REASSESSED:
-        raise ValidationError(_("Re-assess the organization before taking it off the list."))
-    if on < dossier.identified_on or on > timezone.localdate():
-        raise ValidationError({"on": _("The date must be between identification and today.")})
-    return _move(dossier, user, DossierStatus.OFF_LIST, ended_on=on)
+    return dossier_transition(user=user, dossier=dossier, move="off_list", on=on)
 
 
-@transaction.atomic
-def dossier_carry_over(*, user, dossier: WeakDossier, note: str = "") -> WeakDossier:
+def dossier_carry_over(*, user: User, dossier: WeakDossier, note: str = "") -> WeakDossier:
     """Not yet consolidated: the organization stays on the list into the next year."""
-    require_committee_above(user, Action.APPROVE, dossier.unit)
-    dossier = _lock(dossier)
-    if dossier.status not in (DossierStatus.REASSESSED, DossierStatus.CONSOLIDATING):
-        raise ValidationError(_("Only a dossier under consolidation can be carried over."))
-    return _move(dossier, user, DossierStatus.CARRIED_OVER, note=note.strip(), carried_into_year=dossier.year + 1)
+    return dossier_transition(user=user, dossier=dossier, move="carry_over", note=note)
 
 
 @transaction.atomic
@@ -262,7 +303,7 @@ def dossier_hand_over(*, user, dossier: WeakDossier, successor: Unit, on: date) 
     if not UnitSuccession.objects.filter(predecessor=dossier.unit, successor=successor).exists():
         raise ValidationError({"successor": _("This unit did not succeed the organization.")})
     dossier = _lock(dossier)
-    if dossier.ended_on:
+    if workflow.is_closed(dossier):
         raise ValidationError(_("This dossier is already closed."))
     new = WeakDossier(
         unit=successor,
@@ -301,13 +342,37 @@ def dossier_comment(*, user, dossier: WeakDossier, text: str) -> DossierEvent:
 
 
 @transaction.atomic
-def task_save(*, user, dossier: WeakDossier, task: PlanTask | None = None, **fields: Any) -> PlanTask:
+def task_save(
+    *,
+    user: User,
+    dossier: WeakDossier,
+    task: PlanTask | None = None,
+    solution: str | Keep = KEEP,
+    task_type: str | Keep = KEEP,
+    owner: str | Keep = KEEP,
+    deadline: date | Keep = KEEP,
+    status: str | Keep = KEEP,
+    done_on: date | Keep | None = KEEP,
+) -> PlanTask:
+    """Add a task to the dossier's plan, or change one (the fields given; the others keep their value)."""
     require_right(user, Action.CHANGE, dossier.unit_id)
-    if dossier.status not in (*EDITABLE, DossierStatus.CONSOLIDATING):
+    # The dossier locked and checked as it is now (a task is not slipped into a dossier being submitted), then
+    # the task, so two officials updating one task each keep the other's change to the fields they did not touch.
+    dossier = lock(dossier)
+    if dossier.status not in workflow.TASKS_EDITABLE:
         raise ValidationError(_("Tasks can be changed while drafting or consolidating."))
-    task = task or PlanTask(dossier=dossier)
-    for name, value in fields.items():
-        setattr(task, name, value)
+    task = lock(task) if task is not None else PlanTask(dossier=dossier)
+    apply_given(
+        task,
+        {
+            "solution": solution,
+            "task_type": task_type,
+            "owner": owner,
+            "deadline": deadline,
+            "status": status,
+            "done_on": done_on,
+        },
+    )
     if task.status == TaskStatus.DONE and not task.done_on:
         task.done_on = timezone.localdate()
     if task.status != TaskStatus.DONE:
@@ -318,7 +383,9 @@ def task_save(*, user, dossier: WeakDossier, task: PlanTask | None = None, **fie
 
 
 @transaction.atomic
-def task_add_progress(*, user, task: PlanTask, on: date, note: str, evidence=None) -> TaskProgress:
+def task_add_progress(
+    *, user: User, task: PlanTask, on: date, note: str, evidence: UploadedFile | None = None
+) -> TaskProgress:
     require_right(user, Action.CHANGE, task.dossier.unit_id)
     if not note.strip():
         raise ValidationError({"note": _("Write what was done.")})
@@ -354,10 +421,11 @@ def inspection_record(
 
 
 @transaction.atomic
-def conclusion_mark_done(*, user, conclusion: InspectionConclusion, on: date) -> InspectionConclusion:
+def conclusion_mark_done(*, user: User, conclusion: InspectionConclusion, on: date) -> InspectionConclusion:
     require_right(user, Action.CHANGE, conclusion.inspection.dossier.unit_id)
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date cannot be in the future.")})
+    conclusion = lock(conclusion)
     conclusion.done_on = on
     save_with_history(conclusion, user=user)
     return conclusion

@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right
+from core.downloads import file_download_response
 from core.generic import add_service_errors
-from organizations import services
+from organizations import services, workflow
 from organizations.filtersets import WeakDossierFilterSet
 from organizations.forms import (
     CommentForm,
@@ -24,26 +23,23 @@ from organizations.forms import (
 from organizations.models import InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
 from organizations.selectors_weak import dossier_list_queryset, dossier_page, review_queue
 
-# Each move of a dossier: the service, and whether it needs a comment or a date.
-MOVES = {
-    "submit": (services.dossier_submit, gettext_lazy("Submit to the committee above")),
-    "return": (services.dossier_return, gettext_lazy("Return with comments")),
-    "approve": (services.dossier_approve, gettext_lazy("Approve the dossier and its plan")),
-    "reassess": (services.dossier_reassess, gettext_lazy("Record the re-assessment")),
-    "off_list": (services.dossier_take_off_list, gettext_lazy("Take off the list")),
-    "carry_over": (services.dossier_carry_over, gettext_lazy("Carry into the next year")),
-}
-
 
 class DossierListView(ScopedFilterView):
     model = WeakDossier
-    queryset = dossier_list_queryset()
     filterset_class = WeakDossierFilterSet
     template_name = "organizations/dossier_list.html"
 
+    def get_queryset(self):
+        # Built for each request: its late-task count is against the date of the request. (As a class attribute it
+        # was built once, when the worker process imported this module, and kept that day for as long as it ran.)
+        self.queryset = dossier_list_queryset()
+        return super().get_queryset()
 
-class ReviewQueueView(TemplateView):
+
+class ReviewQueueView(ScopedViewMixin, TemplateView):
     """The committee above's queue: dossiers to review, plans running late, inspections due."""
+
+    scope_action = Action.REVIEW
 
     template_name = "organizations/review_queue.html"
 
@@ -51,12 +47,10 @@ class ReviewQueueView(TemplateView):
         return {**super().get_context_data(**kwargs), **review_queue(user=self.request.user)}
 
 
-class DossierCreateView(FormView):
+class DossierCreateView(ScopedViewMixin, FormView):
+    scope_action = Action.CHANGE
     form_class = DossierForm
     template_name = "organizations/dossier_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
         return {"year": timezone.localdate().year - 1, "identified_on": timezone.localdate()}
@@ -81,29 +75,24 @@ class DossierDetailView(ScopedViewMixin, DetailView):
     context_object_name = "dossier"
     template_name = "organizations/dossier_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, *, failed_move_form: DossierMoveForm | None = None, **kwargs):
         context = super().get_context_data(**kwargs)
         dossier, user = self.object, self.request.user
-        parent = dossier.unit.parent_id
         can_change = has_right(user, Action.CHANGE, dossier.unit_id) and not dossier.is_void
-        above_review = parent is not None and has_right(user, Action.REVIEW, parent)
-        above_approve = parent is not None and has_right(user, Action.APPROVE, parent)
-        allowed = {
-            "submit": can_change and dossier.status in services.EDITABLE,
-            "return": above_approve and dossier.status == "submitted",
-            "approve": above_approve and dossier.status == "submitted",
-            "reassess": above_review and dossier.status == "consolidating",
-            "off_list": above_approve and dossier.status == "reassessed",
-            "carry_over": above_approve and dossier.status in ("reassessed", "consolidating"),
-        }
         context.update(
             page=dossier_page(dossier=dossier, user=user),
             can_change=can_change,
-            can_edit=can_change and dossier.status in services.EDITABLE,
-            can_edit_tasks=can_change and dossier.status in (*services.EDITABLE, "consolidating"),
-            can_inspect=above_review,
+            can_edit=can_change and dossier.status in workflow.EDITABLE,
+            can_edit_tasks=can_change and dossier.status in workflow.TASKS_EDITABLE,
+            can_inspect=workflow.committee_above_may(user, Action.REVIEW, dossier.unit),
             can_comment=can_change or has_right(user, Action.REVIEW, dossier.unit_id),
-            moves=[(name, MOVES[name][1]) for name, ok in allowed.items() if ok],
+            # The buttons are the moves the workflow allows this user now; a form sent back with errors stays open.
+            move_forms=[
+                failed_move_form
+                if failed_move_form is not None and failed_move_form.move == move
+                else DossierMoveForm(move=move)
+                for move in workflow.moves_for(user, dossier)
+            ],
             task_form=PlanTaskForm(),
             inspection_form=InspectionForm(),
             comment_form=CommentForm(),
@@ -166,26 +155,42 @@ class DossierPostView(ScopedViewMixin, DetailView):
         return redirect(dossier)
 
 
-class DossierMoveView(DossierPostView):
-    def act(self, dossier):
-        name = self.kwargs["move"]
-        if name not in MOVES:
-            raise ValidationError(_("Unknown action."))
-        service, label = MOVES[name]
-        form = DossierMoveForm(self.request.POST)
-        form.is_valid()
-        data = form.cleaned_data
-        arguments = {"user": self.request.user, "dossier": dossier}
-        if name == "return":
-            arguments["comment"] = data.get("note", "")
-        elif name == "reassess":
-            arguments["assessment"] = data.get("note", "")
-        elif name == "off_list":
-            arguments["on"] = data.get("on") or timezone.localdate()
-        elif name in ("approve", "carry_over"):
-            arguments["note"] = data.get("note", "")
-        service(**arguments)
-        return _("Done: {action}.").format(action=label)
+class DossierMoveView(DossierDetailView):
+    """One move of the dossier's workflow. A refusal (no right, wrong status, an incomplete dossier) is a message
+    on the dossier page; a wrong entry (a date that is no date, a missing comment) is shown beside its field in the
+    move's form, which stays open with what was typed, and nothing is saved."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = dossier = self.get_object()
+        move = workflow.MOVES.get(self.kwargs["move"])
+        try:
+            if move is None:
+                raise ValidationError(_("Unknown action."))
+            workflow.check(user=request.user, move=move, dossier=dossier)
+            form = DossierMoveForm(request.POST, move=move)
+            if form.is_valid():
+                try:
+                    services.dossier_transition(
+                        user=request.user,
+                        dossier=dossier,
+                        move=move.name,
+                        note=form.cleaned_data.get("note", ""),
+                        on=form.cleaned_data.get("on"),
+                    )
+                except ValidationError as error:
+                    if not hasattr(error, "error_dict"):
+                        raise
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("Done: {action}.").format(action=move.label))
+                    return redirect(dossier)
+        except (ValidationError, PermissionDenied) as error:
+            for text in getattr(error, "messages", [str(error)]):
+                messages.error(request, text)
+            return redirect(dossier)
+        return self.render_to_response(self.get_context_data(failed_move_form=form))
 
 
 class DossierHandOverView(DossierPostView):
@@ -298,16 +303,12 @@ class ConclusionDoneView(ScopedViewMixin, DetailView):
 
 
 class EvidenceDownloadView(ScopedViewMixin, DetailView):
-    """A plan task's evidence file, served only through the scope gate, never from the web root."""
+    """A plan task's evidence file, served only through the scope gate, never from the web root. A file gone from
+    storage (lost in a restore, removed by hand) is a 404 for the user and an error in the log for the
+    administrator, not a server error."""
 
     model = TaskProgress
 
     def get(self, request, *args, **kwargs):
         progress = self.get_object()
-        if not progress.evidence:
-            raise Http404
-        response = FileResponse(
-            progress.evidence.open("rb"), as_attachment=True, filename=progress.evidence.name.rsplit("/", 1)[-1]
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_download_response(progress.evidence, filename=progress.evidence.name)

@@ -17,11 +17,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.roles import Action
-from accounts.scoping import ScopedFilterView, unit_scope
+from accounts.scoping import ScopedFilterView, ScopedViewMixin, unit_scope
 from core.generic import add_service_errors
 from core.ratelimit import ratelimit
-from organizations import services
-from organizations.choices import RatingLevel, UnitKind
+from organizations import services, workflow
+from organizations.choices import UnitKind
 from organizations.forms_ratings import (
     CommuneYearForm,
     QualityRatingFilterSet,
@@ -39,13 +39,11 @@ from organizations.weak_list import (
     write_weak_list_xlsx,
 )
 
-OPENS_A_DOSSIER = (RatingLevel.NOT_COMPLETED, RatingLevel.WEAK)
-
 
 def _announce_dossiers(request, ratings: list[QualityRating], year: int) -> None:
     """Say which organizations a "did not complete" rating put on the list (the service opened their dossiers,
     where they had none for the year), with the way to the dossiers."""
-    weak = [rating.unit_id for rating in ratings if rating.level in OPENS_A_DOSSIER]
+    weak = [rating.unit_id for rating in ratings if rating.level in workflow.OPENS_A_DOSSIER]
     if not weak:
         return
     dossiers = WeakDossier.objects.active().filter(unit_id__in=weak, year=year).select_related("unit")
@@ -75,15 +73,14 @@ class QualityRatingListView(ScopedFilterView):
         return context
 
 
-class QualityRatingCreateView(FormView):
+class QualityRatingCreateView(ScopedViewMixin, FormView):
     """Record one organization's rating, or correct it (the service keeps one rating per year). The list of
     organizations holds only those the user may rate; the service checks again."""
 
+    scope_action = Action.CHANGE
+
     form_class = QualityRatingForm
     template_name = "organizations/rating_form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
         # "Correct" links from the list carry the organization and the year; a unit out of scope is not in the
@@ -129,11 +126,13 @@ class QualityRatingCreateView(FormView):
         return redirect(f"{reverse('organizations:rating_list')}?year={rating.year}")
 
 
-class QualityRatingBulkView(TemplateView):
+class QualityRatingBulkView(ScopedViewMixin, TemplateView):
     """Rate every current party organization of a commune for a year on one form, saved all or nothing.
 
     GET ?commune=&year= chooses the commune and the year; the form lists the organizations with their rating
     for that year, if any. POST saves the lines that changed through `ratings_record_for_commune`."""
+
+    scope_action = Action.CHANGE
 
     template_name = "organizations/rating_bulk.html"
 
@@ -171,6 +170,7 @@ class QualityRatingBulkView(TemplateView):
             initial.append(row)
         return RatingRowFormSet(
             data,
+            user=self.request.user,
             initial=initial,
             units=self.organizations(commune),
             year=year,
@@ -253,7 +253,7 @@ class WeakListMixin:
         return form, form.cleaned_data
 
 
-class WeakListView(WeakListMixin, TemplateView):
+class WeakListView(ScopedViewMixin, WeakListMixin, TemplateView):
     """The list of weak organizations for a scope and a period: the four figures and the organizations
     remaining, with their plan's progress."""
 
@@ -278,8 +278,10 @@ class WeakListView(WeakListMixin, TemplateView):
 
 
 @method_decorator(ratelimit("export"), name="dispatch")
-class WeakListExportView(WeakListMixin, View):
+class WeakListExportView(ScopedViewMixin, WeakListMixin, View):
     """The same list as an XLSX workbook, for the units where the user may export."""
+
+    scope_action = Action.EXPORT
 
     def get(self, request, *args, **kwargs):
         _form, period = self.read_period()

@@ -3,11 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
+from accounts.scoping import ScopedForm
 from organizations.models import Unit
 from reports.choices import PeriodKind
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(ScopedForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     period_kind = forms.ChoiceField(
         label=_("Report period"), choices=PeriodKind.choices, initial=PeriodKind.HALF_YEAR, widget=forms.RadioSelect
@@ -20,7 +21,7 @@ class ReportRequestForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         units = Unit.objects.visible_to(user, Action.COMPILE).committees().order_by("kind", "name")
         self.fields["unit"].queryset = units
         if units.count() == 1:

@@ -11,8 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import require_right
+from core.locking import lock
 from core.periods import period_bounds
 from core.services import save_with_history
 from organizations.models import Unit
@@ -27,12 +29,15 @@ RUNNING_LIMIT = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 @transaction.atomic
-def report_request(*, user, unit: Unit, period_kind: str, year: int, calendar_period: bool = False) -> Report:
+def report_request(*, user: User, unit: Unit, period_kind: str, year: int, calendar_period: bool = False) -> Report:
     """Ask for a report: a new version of the unit's report for the period, compiled by a worker."""
     require_right(user, Action.COMPILE, unit.pk)
     start, end = period_bounds(period_kind, year, calendar=calendar_period)
     if start > timezone.localdate():
         raise ValidationError({"year": _("This period has not started yet.")})
+    # The unit is locked while the next version number is taken: two requests at once get versions n and n+1,
+    # not the same number twice (which the unique constraint would turn into a server error).
+    lock(unit)
     version = (
         Report.objects.filter(unit=unit, period_kind=period_kind, year=year, calendar_period=calendar_period).aggregate(
             last=Max("version")
@@ -82,7 +87,12 @@ def report_compile(*, report_id: int) -> None:
     """Compile a report. Idempotent: a report already compiled (or gone) is left as it is, so a redelivered
     task does nothing twice."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("unit", "requested_by").filter(pk=report_id).first()
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("unit", "requested_by")
+            .filter(pk=report_id)
+            .first()
+        )
         if report is None or report.status not in (ReportStatus.PENDING, ReportStatus.RUNNING):
             return
         report.status, report.started_at, report.data_cutoff = ReportStatus.RUNNING, timezone.now(), timezone.now()
@@ -107,10 +117,10 @@ def report_fail(*, report_id: int, reason: str) -> None:
 
 
 @transaction.atomic
-def report_freeze(*, user, report: Report) -> Report:
+def report_freeze(*, user: User, report: Report) -> Report:
     """Freeze (chốt) a compiled version: its figures are the unit's official ones for the period."""
     require_right(user, Action.COMPILE, report.unit_id)
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = lock(report)
     if report.status != ReportStatus.DONE:
         raise ValidationError(_("Only a compiled report can be frozen."))
     report.status, report.frozen_at = ReportStatus.FROZEN, timezone.now()
@@ -119,10 +129,23 @@ def report_freeze(*, user, report: Report) -> Report:
 
 
 @transaction.atomic
-def report_submit(*, user, report: Report) -> Report:
+def report_submit(*, user: User, report: Report) -> Report:
     """Submit the frozen report to the level above. One submitted version per unit and period."""
     require_right(user, Action.COMPILE, report.unit_id)
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    # Every version of the unit's report for the period is locked, in one order, not only this one: two
+    # officials submitting two versions at once would each find no other submitted and both submit.
+    list(
+        Report.objects.select_for_update()
+        .filter(
+            unit_id=report.unit_id,
+            period_kind=report.period_kind,
+            year=report.year,
+            calendar_period=report.calendar_period,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    report = lock(report)
     if report.status != ReportStatus.FROZEN:
         raise ValidationError(_("Freeze the report before submitting it."))
     if Report.objects.filter(

@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from accounts.models import PersonalDataAccess
 from accounts.roles import Action
 from accounts.scoping import ScopedViewMixin, has_right
-from core.models import PersonalDataAccess
+from core.downloads import content_download_response
 from core.ratelimit import ratelimit
 from organizations.models import Unit
 from reports import services
@@ -39,12 +39,10 @@ class ReportListView(ScopedViewMixin, ListView):
         return context
 
 
-class ReportRequestView(FormView):
+class ReportRequestView(ScopedViewMixin, FormView):
+    scope_action = Action.COMPILE
     form_class = ReportRequestForm
     template_name = "reports/report_request.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         try:
@@ -160,9 +158,9 @@ class ReportExportView(ScopedViewMixin, DetailView):
             record=f"{report} ({kind})"[:200],
             path=request.path,
         )
-        response = HttpResponse(content, content_type=mime)
-        response["Content-Disposition"] = f'attachment; filename="bao-cao-{report.year}-{report.pk}.{suffix}"'
-        return response
+        return content_download_response(
+            content, filename=f"bao-cao-{report.year}-{report.pk}.{suffix}", content_type=mime
+        )
 
 
 class SubmissionsView(ScopedViewMixin, DetailView):

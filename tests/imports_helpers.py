@@ -5,8 +5,8 @@ import io
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.imports import service
-from core.models import ImportBatch
+from imports import service
+from imports.models import ImportBatch
 
 
 def xlsx(headings: list, rows: list[list], name: str = "so.xlsx") -> SimpleUploadedFile:

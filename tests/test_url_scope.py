@@ -19,9 +19,9 @@ from cases.attachments import attachment_add
 from cases.exports import export_create, export_run
 from cases.models import CaseDesignation, SavedFilter
 from citizens.models import Dialogue
-from core.imports.service import batch_create, batch_preview
-from core.models import Notification
+from imports.service import batch_create, batch_preview
 from organizations.models import Inspection, InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
+from overview.models import Notification
 from reports.models import Report
 from tests.factories import (
     CaseFactory,
@@ -110,7 +110,7 @@ OBJECT_BUILDERS = {
     "cases.savedfilter": lambda unit: SavedFilter.objects.create(
         user=_owner(unit), name="Bộ lọc", query="kind=complaint"
     ),
-    "core.notification": lambda unit: Notification.objects.create(
+    "overview.notification": lambda unit: Notification.objects.create(
         user=user_with_role(unit), key="url-scope", message="Thông báo"
     ),
     "organizations.weakdossier": _dossier,
@@ -141,7 +141,7 @@ OBJECT_BUILDERS = {
         figures={"sections": []},
         requested_by=user_with_role(unit),
     ),
-    "core.importbatch": _import_batch,
+    "imports.importbatch": _import_batch,
     "cases.casedesignation": lambda unit: CaseDesignation.objects.create(
         case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
     ),
@@ -149,8 +149,8 @@ OBJECT_BUILDERS = {
 # Pages not every role opens: who the walk's insider is instead of the ward official (the outsider stays the
 # other ward's official, who must be refused or shown nothing of the ward).
 INSIDERS = {
-    "accounts:audit_log": lambda ward: user_with_role(ward.parent, Role.ADMINISTRATOR),
-    "accounts:personal_data_log": lambda ward: user_with_role(ward, Role.DISTRICT_REVIEWER, may_see_identity=True),
+    "audit:audit_log": lambda ward: user_with_role(ward.parent, Role.ADMINISTRATOR),
+    "audit:personal_data_log": lambda ward: user_with_role(ward, Role.DISTRICT_REVIEWER, may_see_identity=True),
 }
 # URL keywords that are not records.
 KEYWORD_VALUES = {"move": "accept", "action": "freeze", "format": "xlsx"}
@@ -205,7 +205,7 @@ def model_label_for(name: str, pattern: URLPattern, keyword: str) -> str:
 
 def test_the_walk_covers_the_project_urls():
     names = {name for name, _pattern in project_urls()}
-    assert {"core:home", "organizations:unit_list", "organizations:unit_detail"} <= names
+    assert {"overview:home", "organizations:unit_list", "organizations:unit_detail"} <= names
 
 
 @pytest.mark.parametrize(("name", "pattern"), project_urls(), ids=[name for name, _p in project_urls()])

@@ -32,12 +32,18 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The project's apps, in their layers (each imports only from those above it in this list; the README's
+    # "Architecture" and tests/test_layers.py say why and keep it true).
     "core",
     "accounts",
     "organizations",
     "citizens",
     "cases",
     "reports",
+    "overview",
+    "imports",
+    "audit",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -79,8 +85,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.navigation",
-                "core.context_processors.notifications",
+                "overview.context_processors.navigation",
+                "overview.context_processors.notifications",
                 "accounts.context_processors.security_links",
             ],
         },
@@ -123,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -223,7 +229,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 # The one place for periodic schedules (run by `celery -A config beat`). Crontab times are in CELERY_TIMEZONE.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Deadline reminders, heads' reception shortfalls and their e-mails, before the offices open.
-    "daily-notification-sweep": {"task": "core.daily_sweep", "schedule": crontab(hour=6, minute=30)},
+    "daily-notification-sweep": {"task": "overview.daily_sweep", "schedule": crontab(hour=6, minute=30)},
     # Reports waiting since the broker was down are queued again; reports stuck in "running" are failed.
     "requeue-stuck-reports": {"task": "reports.requeue_stuck", "schedule": crontab(minute="*/5")},
 }

@@ -2,10 +2,10 @@
 name, path). Kept apart from locustfile.py so tests/core/test_loadtest.py can check them against the URL
 configuration without importing Locust (which patches the standard library with gevent)."""
 
-# Demo accounts (core/demo.py) that sign in with a password only: the steering member and the administrator must
+# Demo accounts (devtools/demo.py) that sign in with a password only: the steering member and the administrator must
 # also give a second factor, which a load test cannot.
 ACCOUNTS = ["canbo.badinh", "canbo.ngocha", "thamdinh.badinh"]
-PASSWORD = "SoTheoDoi@2026"  # core.demo.DEMO_PASSWORD
+PASSWORD = "SoTheoDoi@2026"  # devtools.demo.DEMO_PASSWORD
 
 LOGIN = ("accounts:login", "/accounts/login/")
 SESSION_LIST = ("citizens:session_list", "/reception/sessions/")

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import SecurityEvent
 from accounts.validators import CharacterClassesValidator, character_classes
-from core.demo import DEMO_PASSWORD
+from devtools.demo import DEMO_PASSWORD
 from tests.factories import UserFactory
 
 
@@ -83,4 +83,4 @@ def test_users_change_their_password_on_the_house_page(client, ward_official):
     ward_official.refresh_from_db()
     assert ward_official.check_password("Ho-Guom-xanh-2026")
     assert SecurityEvent.objects.filter(user=ward_official, kind=SecurityEvent.Kind.PASSWORD_CHANGED).exists()
-    assert client.get(reverse("core:home")).status_code == 200  # still signed in
+    assert client.get(reverse("overview:home")).status_code == 200  # still signed in

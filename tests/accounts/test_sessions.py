@@ -21,7 +21,7 @@ def _shift(client, **seconds_ago):
 def test_an_idle_session_is_signed_out_and_the_login_page_says_why(client, ward_official, settings):
     settings.SESSION_IDLE_TIMEOUT = 30
     client.force_login(ward_official)
-    home = reverse("core:home")
+    home = reverse("overview:home")
     assert client.get(home).status_code == 200
     _shift(client, seen_at=31 * 60)
 
@@ -40,16 +40,16 @@ def test_activity_keeps_the_session_open(client, ward_official, settings):
     settings.SESSION_IDLE_TIMEOUT = 30
     client.force_login(ward_official)
     _shift(client, seen_at=29 * 60)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("overview:home")).status_code == 200
     assert time.time() - client.session[SEEN_AT] < 5  # the request moved "last seen" forward
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("overview:home")).status_code == 200
 
 
 def test_a_session_ends_at_its_absolute_age_even_when_active(client, ward_official, settings):
     settings.SESSION_COOKIE_AGE = 8 * 60 * 60
     client.force_login(ward_official)
     _shift(client, signed_in_at=8 * 60 * 60 + 1, seen_at=10)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("overview:home"))
     assert response.url.startswith(reverse("accounts:login"))
     login_page = client.get(response.url).content.decode()
     message = _("Your session has expired: it is more than {hours} hours since you signed in. Please sign in again.")
@@ -59,7 +59,7 @@ def test_a_session_ends_at_its_absolute_age_even_when_active(client, ward_offici
 def test_an_expired_htmx_request_reloads_the_whole_page_on_the_login_page(client, ward_official):
     client.force_login(ward_official)
     _shift(client, seen_at=24 * 60 * 60)
-    response = client.get(reverse("core:notifications"), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("overview:notifications"), HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"].startswith(reverse("accounts:login"))
 
 

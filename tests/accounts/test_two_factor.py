@@ -106,7 +106,7 @@ def test_wrong_codes_slow_the_next_try_down(client, steering_member, settings):
     client.post(verify, {"code": wrong(code(device.key, 1))})
     response = client.post(verify, {"code": code(device.key, 1)})
     assert _("Too many wrong codes. Wait a little, then enter the code the app shows.") in response.content.decode()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("overview:home")).status_code == 302
 
 
 def test_the_code_form_explains_a_malformed_code(client, steering_member):

@@ -13,7 +13,7 @@ def test_login_page_is_in_vietnamese(client, db):
 
 
 def test_anonymous_user_is_sent_to_login(client, db):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("overview:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
@@ -28,7 +28,7 @@ def test_wrong_password_says_so_in_vietnamese_next_to_the_form(client, db):
 def test_correct_password_signs_in(client, ward_official):
     response = client.post(reverse("accounts:login"), {"username": ward_official.username, "password": "Mat-khau-2026"})
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("overview:home")
 
 
 @pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from accounts.models import PersonalDataAccess
 from accounts.roles import Role
 from cases import exports
 from cases.models import ExportJob, SavedFilter
 from cases.tasks import run_export
-from core.models import PersonalDataAccess
 from tests.factories import CaseFactory, CitizenFactory, user_with_role
 
 FILTER = "kind=complaint&kind=denunciation&q=&page=2"

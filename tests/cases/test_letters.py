@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import PersonalDataAccess
 from cases import services
 from cases.models import Case, Letter
-from core.models import PersonalDataAccess
 from tests.factories import CaseFactory, CitizenFactory, field
 
 

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -224,3 +224,71 @@ def test_a_letter_joins_only_an_open_case_of_its_unit(ward, other_ward, ward_off
     services.letter_dispose(user=ward_official, letter=letter, disposition="case", on=date(2026, 3, 3), case=case)
     assert case.letters.count() == 2 and Case.objects.count() == 1
     assert CaseEvent.objects.filter(case=case, kind="note").exists()
+
+
+def concluded_complaint(user, reviewer, unit, citizen, *, outcome="wrong", case=None):
+    """A first-time complaint received on 2 March 2026 (or the given case) taken through to its conclusion."""
+    case = case or open_case(user, unit, kind="complaint", citizen=citizen, received_on=date(2026, 3, 2))
+    day = case.received_on
+    services.case_transition(user=user, case=case, move="classify", on=day + timedelta(days=1))
+    services.case_transition(user=user, case=case, move="accept", on=day + timedelta(days=2))
+    return services.case_transition(
+        user=reviewer, case=case, move="conclude", outcome=outcome, on=day + timedelta(days=9)
+    )
+
+
+def open_second_time(user, case):
+    return services.case_open_second_time(
+        user=user, case=case, received_on=date(2026, 4, 21), summary="Không đồng ý quyết định giải quyết"
+    )
+
+
+def test_a_second_time_complaint_cannot_itself_be_complained_about_a_second_time(
+    ward, ward_official, district_reviewer, denouncer
+):
+    first = concluded_complaint(ward_official, district_reviewer, ward, denouncer)
+    second = concluded_complaint(
+        ward_official, district_reviewer, ward, denouncer, case=open_second_time(ward_official, first)
+    )
+    with pytest.raises(ValidationError):
+        open_second_time(ward_official, second)
+    assert Case.objects.filter(previous_case=second).count() == 0
+
+
+def test_a_first_time_decision_is_complained_about_a_second_time_once(
+    ward, ward_official, district_reviewer, denouncer
+):
+    first = concluded_complaint(ward_official, district_reviewer, ward, denouncer)
+    second = open_second_time(ward_official, first)
+    with pytest.raises(ValidationError, match=second.number):
+        open_second_time(ward_official, first)
+    # A second-time complaint entered by mistake and voided no longer stands in the way.
+    services.case_void(user=ward_official, case=second, reason="Nhập nhầm")
+    assert open_second_time(ward_official, first).previous_case == first
+
+
+def test_no_second_time_complaint_without_a_first_time_decision(ward, ward_official, district_reviewer, denouncer):
+    not_accepted = open_case(ward_official, ward, kind="complaint", citizen=denouncer, received_on=date(2026, 3, 2))
+    services.case_transition(user=ward_official, case=not_accepted, move="classify", on=date(2026, 3, 3))
+    services.case_transition(
+        user=ward_official, case=not_accepted, move="not_accept", on=date(2026, 3, 4), note="Hết hạn"
+    )
+    closed = services.case_transition(user=ward_official, case=not_accepted, move="close", on=date(2026, 3, 5))
+    withdrawn = concluded_complaint(ward_official, district_reviewer, ward, denouncer, outcome="withdrawn")
+    for case in (closed, withdrawn):
+        with pytest.raises(ValidationError):
+            open_second_time(ward_official, case)
+    assert not Case.objects.filter(attempt="second").exists()
+
+
+def test_a_lifted_designation_cannot_be_lifted_again_nor_turn_off_the_flag_designated_since(
+    ward, ward_official, district_reviewer, denouncer
+):
+    case = open_case(ward_official, ward, citizen=denouncer)
+    first = services.case_designate(user=district_reviewer, case=case, kind="hot_spot", reason="Tụ tập đông")
+    services.case_lift_designation(user=district_reviewer, designation=first)
+    services.case_designate(user=district_reviewer, case=case, kind="hot_spot", reason="Lại tụ tập trước trụ sở")
+    with pytest.raises(ValidationError):
+        services.case_lift_designation(user=district_reviewer, designation=first)
+    assert Case.objects.get(pk=case.pk).is_hot_spot
+    assert CaseEvent.objects.filter(case=case, kind="unflagged").count() == 1

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import PersonalDataAccess
 from cases import services
 from cases.models import Case
-from core.models import PersonalDataAccess
 from tests.factories import CaseFactory, CitizenFactory, field
 
 
@@ -49,8 +49,12 @@ def test_a_user_with_the_right_sees_the_denouncer_and_the_view_is_logged(client,
     client.force_login(district_reviewer)
     assert "Nguyễn Văn Tố Giác" in client.get(denunciation.get_absolute_url()).content.decode()
     assert list(client.get(reverse("cases:case_list"), {"q": "to giac"}).context["object_list"]) == [denunciation]
-    log = PersonalDataAccess.objects.get()
-    assert (log.user, log.unit, log.kind) == (district_reviewer, denunciation.unit, "view_identity")
+    log = PersonalDataAccess.objects.values_list("user", "unit", "kind", "path")
+    case_list = f"{reverse('cases:case_list')}?q=to+giac"
+    assert list(log.order_by("pk")) == [
+        (district_reviewer.pk, denunciation.unit_id, "view_identity", denunciation.get_absolute_url()),
+        (district_reviewer.pk, denunciation.unit_id, "view_identity", case_list),  # the list shows it too
+    ]
 
 
 def test_search_ignores_diacritics(client, ward, ward_official):

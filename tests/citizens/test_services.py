@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from cases.intake import intake_visit_record
 from cases.models import Case
 from citizens import services
 from citizens.models import Citizen, ReceptionSession, Visit
 from citizens.stats import visit_totals
-from tests.factories import CitizenFactory, field
+from tests.factories import field
 
 NEW_CITIZEN = {"full_name": "Trần Thị Bình", "national_id": "001190000123", "phone": "", "address": "Số 3 Liễu Giai"}
 
@@ -25,7 +26,7 @@ def test_three_visits_count_visits_people_delegations_and_cases_separately(sessi
         new_citizen={**NEW_CITIZEN, "full_name": "Lê Văn Cường", "national_id": "001085000777"},
         **visit_fields(people_count=7, content="Khiếu nại bồi thường giải phóng mặt bằng"),
     )
-    services.visit_record(
+    intake_visit_record(
         user=ward_official,
         session=session,
         new_citizen={**NEW_CITIZEN, "full_name": "Phạm Văn Dũng", "national_id": "001075000888"},
@@ -105,20 +106,6 @@ def test_a_scheduled_session_may_be_in_the_future_and_is_numbered_per_unit_and_y
     assert second.number.split("/")[0] == "2"
 
 
-def test_a_letter_received_opens_a_case_linked_both_ways(session, ward_official):
-    visit = services.visit_record(
-        user=ward_official,
-        session=session,
-        new_citizen=NEW_CITIZEN,
-        **visit_fields(outcome="letter_received", content_kind="denunciation", people_count=2),
-    )
-    case = Case.objects.get()
-    assert case.source_visit == visit and visit.opened_case == case
-    assert (case.unit, case.kind, case.channel, case.people_count) == (session.unit, "denunciation", "reception", 2)
-    assert case.complainant == visit.citizen
-    assert case.summary == visit.content
-
-
 def test_a_letter_received_needs_its_nature(session, ward_official):
     with pytest.raises(ValidationError) as error:
         services.visit_record(
@@ -177,19 +164,6 @@ def test_visits_cannot_be_added_to_a_voided_or_scheduled_session(session, ward_o
     session.save()
     with pytest.raises(ValidationError):
         services.visit_record(user=ward_official, session=session, new_citizen=NEW_CITIZEN, **visit_fields())
-
-
-def test_a_visit_that_opened_a_case_cannot_lose_it(session, ward_official):
-    visit = services.visit_record(
-        user=ward_official,
-        session=session,
-        citizen=CitizenFactory(unit=session.unit),
-        **visit_fields(outcome="letter_received", content_kind="complaint"),
-    )
-    with pytest.raises(ValidationError):
-        services.visit_update(user=ward_official, visit=visit, citizen=visit.citizen, **visit_fields())
-    with pytest.raises(ValidationError):
-        services.visit_void(user=ward_official, visit=visit, reason="nhầm")
 
 
 def test_a_dialogue_is_closed_with_minutes_and_attendees(ward, ward_official):

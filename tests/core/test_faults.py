@@ -14,8 +14,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from cases.intake import intake_visit_record
 from cases.models import ExportJob
-from citizens import services as citizen_services
 from config.celery_app import app
 from organizations import services as org_services
 from organizations.models import RatingRegulation, WeakReason
@@ -170,7 +170,7 @@ def test_opening_a_case_from_a_visit_is_all_or_nothing(monkeypatch, held_session
     # fails.
     seen = fail_on_save(monkeypatch, case_services, "Letter", call=2)
     with pytest.raises(OperationalError):
-        citizen_services.visit_record(
+        intake_visit_record(
             user=ward_official,
             session=held_session,
             new_citizen={"full_name": "Trần Thị Bình", "national_id": "001190001234"},
@@ -188,7 +188,7 @@ def test_opening_a_case_through_the_page_shows_an_error_page_and_saves_nothing(
     browser.force_login(ward_official)
     before = row_counts()
     response = browser.post(
-        reverse("citizens:visit_create", args=[held_session.pk]),
+        reverse("intake:visit_create", args=[held_session.pk]),
         {
             "new_full_name": "Trần Thị Bình",
             "new_national_id": "001190001234",

@@ -29,6 +29,8 @@ SCRIPT = ROOT / "scripts" / "prod-run.sh"
 # A Redis database of its own, so these processes never meet the other tests' queues.
 BROKER = "redis://127.0.0.1:6379/7"
 PASSWORD = "Kiem-tra-San-xuat-2026"
+# The internal monitor's token for the worker check (DJANGO_HEALTH_TOKEN, sent as X-Health-Token).
+HEALTH_TOKEN = "token-noi-bo-cua-giam-sat-0123456789"
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -85,6 +87,7 @@ def production(transactional_db, tmp_path):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "CELERY_BROKER_URL": BROKER,
+        "DJANGO_HEALTH_TOKEN": HEALTH_TOKEN,
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -134,11 +137,11 @@ class Browser:
         return response, content
 
 
-def wait_for_health(browser: Browser, path: str, seconds: float) -> dict:
+def wait_for_health(browser: Browser, path: str, seconds: float, headers: dict | None = None) -> dict:
     deadline, answer = time.monotonic() + seconds, {}
     while time.monotonic() < deadline:
         try:
-            response, content = browser.request("GET", path, proxy=False)
+            response, content = browser.request("GET", path, headers=headers, proxy=False)
             answer = json.loads(content)
             if response.status == 200:
                 return answer
@@ -157,11 +160,14 @@ def test_the_production_setup_serves_signs_in_runs_tasks_and_logs_json(productio
         production.start(command)
     browser = Browser(production.port)
 
-    # Health, straight from the load balancer over HTTP (exempt from the HTTPS redirect), with a worker answering.
-    health = wait_for_health(browser, "/healthz/?worker=1", 90)
+    # Health, straight from the load balancer over HTTP (exempt from the HTTPS redirect), with a worker answering
+    # the internal monitor, which sends the token; without it the worker check is refused.
+    health = wait_for_health(browser, "/healthz/?worker=1", 90, headers={"X-Health-Token": HEALTH_TOKEN})
     assert health == {"status": "ok", "checks": {"database": True, "broker": True, "worker": True}}, production.log(
         "web"
     )[-20:]
+    response, _content = browser.request("GET", "/healthz/?worker=1", proxy=False)
+    assert response.status == 403
 
     # Anything else over plain HTTP goes to HTTPS.
     response, _content = browser.request("GET", "/accounts/login/", proxy=False)

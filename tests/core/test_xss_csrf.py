@@ -12,10 +12,10 @@ from accounts.roles import Role
 from cases import services as case_services
 from cases.attachments import attachment_add
 from cases.models import SavedFilter
-from core.models import Notification
 from organizations import services as org_services
 from organizations.choices import UnitKind
 from organizations.models import RatingRegulation
+from overview.models import Notification
 from tests.core.test_faults import row_counts
 from tests.factories import (
     CaseFactory,
@@ -102,8 +102,8 @@ def hostile(ward):
 def pages(records) -> list[tuple[str, bool]]:
     """(page, whether the hostile text must be on it): lists, details with their history, search, fragments."""
     return [
-        (reverse("core:home"), False),
-        (reverse("core:notifications"), True),
+        (reverse("overview:home"), False),
+        (reverse("overview:notifications"), True),
         (reverse("cases:case_list"), True),
         (reverse("cases:case_list") + "?q=Khiếu+nại", True),
         (reverse("cases:case_detail", args=[records["case"].pk]), True),
@@ -113,7 +113,7 @@ def pages(records) -> list[tuple[str, bool]]:
         (reverse("citizens:session_list"), True),
         (reverse("citizens:session_detail", args=[records["session"].pk]), True),
         (reverse("citizens:session_update", args=[records["session"].pk]), True),
-        (reverse("citizens:visit_update", args=[records["visit"].pk]), True),
+        (reverse("intake:visit_update", args=[records["visit"].pk]), True),
         (reverse("citizens:citizen_list") + "?q=Nguyen+Van", True),
         (reverse("citizens:citizen_detail", args=[records["citizen"].pk]), True),
         (reverse("citizens:citizen_lookup") + "?q=Nguyen+Van", True),  # the htmx fragment of the visit form

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.intake import intake_visit_record
 from cases.models import Case
 from citizens import services as reception_services
 from citizens.models import ReceptionSession
@@ -86,7 +87,7 @@ def data(ward, old_ward, other_ward, grassroots, ward_official, district_reviewe
         outcome="guided",
     )
     s2 = session(ward, user, date(2026, 2, 5), kind="periodic", head_position="party_secretary", head_in_person=True)
-    reception_services.visit_record(
+    intake_visit_record(
         user=user,
         session=s2,
         new_citizen={"full_name": "Trần Thị B"},

@@ -89,7 +89,7 @@ def test_the_report_page_polls_while_compiling_and_is_hidden_from_other_units(
 
 
 def test_exports_are_logged(client, report, ward_official):
-    from core.models import PersonalDataAccess
+    from accounts.models import PersonalDataAccess
 
     client.force_login(ward_official)
     response = client.get(reverse("reports:report_export", args=[report.pk, "xlsx"]))

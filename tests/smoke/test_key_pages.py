@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from cases.models import Case
 from citizens.models import ReceptionSession
-from core.demo import DEMO_ACCOUNTS, load_demo
+from devtools.demo import DEMO_ACCOUNTS, load_demo
 from organizations.units_loader import load_hanoi_units
 from tests.test_url_scope import project_urls
 
@@ -23,7 +23,7 @@ def test_demo_accounts_open_the_key_pages_within_their_scope(client):
         user = User.objects.get(username=account.username)
         client.force_login(user)
         urls = [
-            reverse("core:home"),
+            reverse("overview:home"),
             reverse("organizations:unit_list"),
             reverse("citizens:session_list"),
             reverse("citizens:schedule"),

@@ -1,0 +1,159 @@
+"""A denouncer's identity: who may see it, what everyone else sees instead, and the log of each view. The one home
+of the rule (Law on Denunciations 2018, Arts. 9, 47, 56: the denouncer's name, address and handwriting are kept
+secret; Decree 13/2023/NĐ-CP: each access to personal data is recorded; DESIGN §5 "Confidentiality" and §7).
+
+What is protected. A record is protected when it is a denunciation or belongs to one; each model states it once,
+as `is_confidential` for a row in hand and `CONFIDENTIAL` (a Q) for a query:
+- a case whose kind is a denunciation;
+- a letter classified as a denunciation or as several contents (one of them may be a denunciation), or that
+  belongs to a denunciation case;
+- a reception visit whose content is a denunciation, or that opened a denunciation case;
+- a document attached to a protected case or letter (it may be the letter itself, in the denouncer's hand);
+- a person known to the unit that recorded them only through protected records (every visit, letter and case
+  naming them that is not voided is protected). A name with nothing else to show is a denouncer: for a user who
+  may not see identities such a person is not in the register at all (lists, search, look-ups, their page).
+
+What the identity is: the person's name, identity number (CCCD), phone and address; the other names on the record
+(other complainants, a group's representatives); its documents; and whatever leads to the person: the link to
+their page, their other cases found through their identity (possible duplicates), the history of those fields.
+A protected record itself stays in the registers, lists, counts and statistics, with the person masked; on the
+person's own page the protected records are left out and not counted, since listing them there would say who
+denounced. A field that decides whether a record is protected (a case's kind, a letter's classification, a
+visit's content) cannot be changed by someone who may not see the identity: that would unmask it.
+
+Who may see it: a user holding the explicit right SEE_IDENTITY (`RoleAssignment.may_see_identity`) for the
+record's unit or a unit above it, like every right. No role carries it by default: not the administrator, not
+the steering committee.
+
+Everyone else sees MASKED_NAME in place of the person and MASKED_VALUE in place of every other detail; search does
+not match a protected identity, exports and reports carry the mask, and a protected document is not served.
+
+Each view by someone who may see is logged: one PersonalDataAccess row per protected record shown, in the request
+that shows it, labelled by the kind of record and its number, never by the person's name (the auditors who read
+the log need not hold the right themselves).
+
+This module knows no domain model: it works from a record's unit and whether the record is protected, given by the
+caller or read from the record (`unit_id`, `is_confidential`).
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import PersonalDataAccess
+from accounts.roles import Action
+from accounts.scoping import UnitScope, unit_scope
+
+MASKED_NAME = _("Confidential (denouncer)")
+MASKED_VALUE = "***"
+
+
+class Protectable(Protocol):
+    """A record that may name a denouncer: its unit and whether it is protected (Case, Letter, Attachment; a
+    visit gives its unit through its session)."""
+
+    pk: Any
+
+    @property
+    def is_confidential(self) -> bool: ...
+
+
+def _own_unit(record) -> int | None:
+    return record.unit_id
+
+
+def _always(record) -> bool:
+    return True
+
+
+def identity_scope(user) -> UnitScope:
+    """The units where `user` may see the identities behind protected records."""
+    return unit_scope(user, Action.SEE_IDENTITY)
+
+
+def may_see_identity(user, unit_id: int | None) -> bool:
+    """Whether `user` may see who is behind a protected record of `unit_id`."""
+    return identity_scope(user).contains(unit_id)
+
+
+def is_masked(user, *, unit_id: int | None, confidential: bool) -> bool:
+    """Whether the identity behind a record of `unit_id` is hidden from `user`: the record is protected and the
+    user does not hold the right there."""
+    return confidential and not may_see_identity(user, unit_id)
+
+
+def identity_shown(user, *, unit_field: str, confidential: Q) -> Q:
+    """As a query filter, the rows whose identity `user` may see: those not protected (`confidential` is the
+    model's CONFIDENTIAL), and the protected ones of units where the user holds the right. For searching by name
+    and for finding a person's other records."""
+    scope = identity_scope(user)
+    if scope.everything:
+        return Q()
+    if not scope.unit_ids:
+        return ~confidential
+    return ~confidential | Q(**{f"{unit_field}__in": scope.unit_ids})
+
+
+def masked_value(value: Any, hidden: bool) -> Any:
+    """What a masked detail (identity number, phone, address, other names) shows; the value itself otherwise."""
+    return MASKED_VALUE if hidden else value
+
+
+def mask_records[R](
+    records: Iterable[R],
+    *,
+    user,
+    path: str,
+    unit_id: Callable[[R], int | None] = _own_unit,
+    confidential: Callable[[R], bool] | None = None,
+    names_someone: Callable[[R], bool] = _always,
+) -> list[R]:
+    """Mark each record `identity_masked` when `user` may not see who is behind it, and log the protected ones
+    whose person is shown (`names_someone`: an anonymous letter shows nobody). No queries but the log's one
+    insert. Returns the records."""
+    records = list(records)
+    scope = identity_scope(user)
+    shown = []
+    for record in records:
+        protected = confidential(record) if confidential else record.is_confidential
+        unit = unit_id(record)
+        record.identity_masked = protected and not scope.contains(unit)
+        if protected and not record.identity_masked and names_someone(record):
+            shown.append((record, unit))
+    if shown:
+        _log(user=user, shown=shown, path=path)
+    return records
+
+
+def log_identity_views(
+    *, user, records: Iterable[Protectable], path: str, unit_id: Callable[[Any], int | None] = _own_unit
+) -> None:
+    """Log that `user` was shown the identity behind each of `records` (all protected, all shown), in one insert."""
+    _log(user=user, shown=[(record, unit_id(record)) for record in records], path=path)
+
+
+def record_label(record) -> str:
+    """How the log names a record: its kind and register number (or id), never the person's name."""
+    number = getattr(record, "number", "") or f"#{record.pk}"
+    return f"{capfirst(record._meta.verbose_name)} {number}"[:200]
+
+
+def log_labelled_views(*, user, views: Iterable[tuple[str, int]], path: str, batch_size: int = 1000) -> None:
+    """The same for records already named by `record_label`, with their units: an export keeps only these for the
+    thousands of rows it may show."""
+    PersonalDataAccess.objects.bulk_create(
+        (
+            PersonalDataAccess(
+                user=user, kind=PersonalDataAccess.Kind.VIEW_IDENTITY, unit_id=unit, record=label, path=path[:300]
+            )
+            for label, unit in views
+        ),
+        batch_size=batch_size,
+    )
+
+
+def _log(*, user, shown: list[tuple[Any, int | None]], path: str) -> None:
+    log_labelled_views(user=user, views=[(record_label(record), unit) for record, unit in shown], path=path)

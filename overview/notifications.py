@@ -1,0 +1,228 @@
+"""Notifications (DESIGN §7): the daily sweep for due-soon and overdue cases and for heads' reception shortfalls,
+their delivery by e-mail, and reading them in the app.
+
+Every write here is idempotent. A reminder's `key` is unique per user, so a sweep that runs twice (a redelivered
+task, a manual rerun) inserts nothing new, and a notification is e-mailed only while its `emailed_at` is empty.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import ROLE_RIGHTS, Action
+from accounts.scoping import SYSTEM
+from cases.choices import OPEN_STATUSES
+from cases.models import Case
+from citizens.selectors import duty_compliance
+from organizations.choices import UnitKind
+from overview.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# Reception sessions are often entered a few days late, and the week rule counts the last week that starts in
+# the month through its Sunday, up to six days into the next month. A month is therefore judged only once this
+# many days of the next month have passed, so that nobody is told of a shortfall that is not one.
+SHORTFALL_GRACE_DAYS = 7
+
+_MESSAGE_MAX = Notification._meta.get_field("message").max_length
+
+
+def _change_roles() -> list[str]:
+    return [role for role, rights in ROLE_RIGHTS.items() if Action.CHANGE in rights]
+
+
+def _officials_by_unit(unit_ids: set[int]) -> dict[int, set[int]]:
+    """Active users holding a role with the CHANGE right at each unit, in one query.
+
+    Kept deliberately simple: only assignments at the unit itself, not at its ancestors; reminders go to the
+    people who work the unit's register, not to every committee above it.
+    """
+    officials: dict[int, set[int]] = defaultdict(set)
+    assignments = (
+        RoleAssignment.objects.active()
+        .filter(unit_id__in=unit_ids, role__in=_change_roles(), user__is_active=True)
+        .values_list("unit_id", "user_id")
+    )
+    for unit_id, user_id in assignments:
+        officials[unit_id].add(user_id)
+    return officials
+
+
+def _insert_new(notifications: list[Notification]) -> int:
+    """Insert the notifications whose (user, key) is new and return how many: two queries whatever the number."""
+    if not notifications:
+        return 0
+    existing = set(Notification.objects.filter(key__in={n.key for n in notifications}).values_list("user_id", "key"))
+    new = [n for n in notifications if (n.user_id, n.key) not in existing]
+    # A concurrent sweep (a task redelivered while the first run is still going) may insert the same rows between
+    # the two queries; the unique (user, key) constraint keeps one and ignore_conflicts keeps this run going.
+    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    return len(new)
+
+
+def sweep_deadlines(*, today: date) -> int:
+    """Remind the handler and the unit's officials (CHANGE right at the case's unit) of open cases whose current
+    due date has passed (overdue) or falls within settings.DUE_SOON_DAYS days (due soon). Returns the number of
+    notifications created.
+
+    Each reminder is sent once per case, due date and kind: "due soon" when the case enters the window, "overdue"
+    the first day after it. Repeating the overdue reminder every day would bury everything else in the list;
+    the overdue cases stay listed on their own page. An extension changes `due_on`, so the new date is
+    reminded afresh. A constant number of queries, however many cases.
+    """
+    horizon = today + timedelta(days=settings.DUE_SOON_DAYS)
+    cases = list(
+        Case.objects.active()
+        .filter(status__in=OPEN_STATUSES, due_on__isnull=False, due_on__lte=horizon)
+        .annotate(handler_active=F("handler__is_active"))
+        .only("pk", "number", "unit_id", "handler_id", "due_on")
+        .order_by("due_on", "pk")
+    )
+    if not cases:
+        return 0
+    officials = _officials_by_unit({case.unit_id for case in cases})
+    notifications = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for case in cases:
+            due = case.due_on.strftime("%d/%m/%Y")
+            if case.due_on < today:
+                kind = "overdue"
+                message = _("Case {number} is overdue: it was due on {date}.").format(number=case.number, date=due)
+            else:
+                kind = "due-soon"
+                message = _("Case {number} is due on {date}.").format(number=case.number, date=due)
+            recipients = set(officials.get(case.unit_id, ()))
+            if case.handler_id and case.handler_active:
+                recipients.add(case.handler_id)
+            key = f"case-due:{case.pk}:{case.due_on.isoformat()}:{kind}"
+            url = case.get_absolute_url()
+            notifications += [
+                Notification(user_id=user_id, key=key, message=message[:_MESSAGE_MAX], url=url)
+                for user_id in sorted(recipients)
+            ]
+    return _insert_new(notifications)
+
+
+def shortfall_month(today: date) -> date:
+    """The month the sweep of `today` judges: the previous one, once SHORTFALL_GRACE_DAYS of it have passed."""
+    judged_on = today - timedelta(days=SHORTFALL_GRACE_DAYS)
+    return (judged_on.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def sweep_reception_shortfalls(*, month: date) -> int:
+    """Tell the officials of each commune-level unit (CHANGE right at the unit) which heads fell short of their
+    duty to receive citizens in person in `month`, by the same count as the compliance page. Returns the number
+    of notifications created; once per unit, head and month."""
+    month = month.replace(day=1)
+    rows = [
+        row for row in duty_compliance(user=SYSTEM, month=month) if not row.met and row.unit.kind == UnitKind.COMMUNE
+    ]
+    if not rows:
+        return 0
+    officials = _officials_by_unit({row.unit.pk for row in rows})
+    url = f"{reverse('citizens:duty_compliance')}?month={month:%Y-%m}&shortfall=1"
+    notifications = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in rows:
+            message = _(
+                "{unit}: {head} received citizens in person on {days} day(s) in {month}; the rule is {rule}."
+            ).format(
+                unit=row.unit.name,
+                head=row.rule.get_head_position_display(),
+                days=row.days,
+                month=f"{month:%m/%Y}",
+                rule=row.requirement,
+            )
+            key = f"reception-shortfall:{row.unit.pk}:{row.rule.head_position}:{month:%Y-%m}"
+            notifications += [
+                Notification(user_id=user_id, key=key, message=message[:_MESSAGE_MAX], url=url)
+                for user_id in sorted(officials.get(row.unit.pk, ()))
+            ]
+    return _insert_new(notifications)
+
+
+def _absolute(url: str) -> str:
+    # E-mails need absolute links; SITE_URL (e.g. "https://sotheodoi.example.gov.vn") is optional, and without it
+    # the links stay relative rather than pointing at a guessed host.
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{url}"
+
+
+def _digest(user: User, notifications: list[Notification]) -> tuple[str, str]:
+    count = len(notifications)
+    subject = ngettext(
+        "Case register: {count} new notification", "Case register: {count} new notifications", count
+    ).format(count=count)
+    lines = [_("Dear {name},").format(name=user), ""]
+    for notification in notifications:
+        lines.append(f"- {notification.message}")
+        if notification.url:
+            lines.append(f"  {_absolute(notification.url)}")
+    lines += ["", _("All your notifications: {url}").format(url=_absolute(reverse("overview:notifications")))]
+    return subject, "\n".join(lines)
+
+
+def send_pending_emails() -> int:
+    """E-mail each active user with an address one digest of their notifications not yet e-mailed, and mark them
+    e-mailed. Returns the number of e-mails sent. Running it again sends nothing new.
+
+    The pending rows are locked (SKIP LOCKED) for the run, so two workers never send the same notification. A
+    failure to send to one user is logged and leaves that user's rows pending for the next run; a worker killed
+    between sending and committing sends those e-mails again (at least once, never lost).
+    """
+    sent_ids: list[int] = []
+    sent = 0
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        pending = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(emailed_at__isnull=True, user__is_active=True)
+            .exclude(user__email="")
+            .select_related("user")
+            .order_by("user_id", "created_at", "pk")
+        )
+        by_user: dict[int, list[Notification]] = defaultdict(list)
+        for notification in pending:
+            by_user[notification.user_id].append(notification)
+        for notifications in by_user.values():
+            user = notifications[0].user
+            subject, body = _digest(user, notifications)
+            try:
+                send_mail(subject, body, None, [user.email])
+            except Exception:
+                logger.exception("notification e-mail to user %s failed", user.pk)
+                continue
+            sent += 1
+            sent_ids += [n.pk for n in notifications]
+        if sent_ids:
+            Notification.objects.filter(pk__in=sent_ids).update(emailed_at=timezone.now())
+    return sent
+
+
+def notification_list(*, user) -> QuerySet:
+    """The user's own notifications, unread first, newest first (a notification belongs to a person: the gate's
+    OwnedQuerySet)."""
+    return (
+        Notification.objects.visible_to(user)
+        .annotate(unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()))
+        .order_by("-unread", "-created_at", "-pk")
+    )
+
+
+def notification_mark_read(*, user, notification: Notification) -> Notification:
+    """Mark the user's notification read; the first reading time is kept when it is opened again."""
+    if notification.user_id != user.pk:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        now = timezone.now()
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+            notification.read_at = now
+    return notification
