@@ -2,18 +2,27 @@
 by the reception services (citizens), and a letter received at it is registered and opened as a case here, in the
 same transaction, so a visit never stands with a letter received and no case, nor a case without its visit."""
 
+from typing import Unpack
+
 from django.db import transaction
 
+from accounts.models import User
 from cases.models import Case
 from cases.services import case_open_from_visit
 from citizens import services as reception
 from citizens.choices import VisitOutcome
 from citizens.models import Citizen, ReceptionSession, Visit
+from citizens.services import NewCitizen, VisitFields
 
 
 @transaction.atomic
 def intake_visit_record(
-    *, user, session: ReceptionSession, citizen: Citizen | None = None, new_citizen: dict | None = None, **fields
+    *,
+    user: User,
+    session: ReceptionSession,
+    citizen: Citizen | None = None,
+    new_citizen: NewCitizen | None = None,
+    **fields: Unpack[VisitFields],
 ) -> tuple[Visit, Case | None]:
     """Record a visit; a letter received at it opens its case."""
     visit = reception.visit_record(user=user, session=session, citizen=citizen, new_citizen=new_citizen, **fields)
@@ -23,7 +32,12 @@ def intake_visit_record(
 
 @transaction.atomic
 def intake_visit_update(
-    *, user, visit: Visit, citizen: Citizen | None = None, new_citizen: dict | None = None, **fields
+    *,
+    user: User,
+    visit: Visit,
+    citizen: Citizen | None = None,
+    new_citizen: NewCitizen | None = None,
+    **fields: Unpack[VisitFields],
 ) -> tuple[Visit, Case | None]:
     """Change a visit. A case is opened only when this change is what makes the outcome "letter received": a visit
     recorded with a letter but no case (an imported reception book, whose cases come from the cases register) is not

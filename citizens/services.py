@@ -1,28 +1,25 @@
 """Writes of the reception register. Each is one transaction that validates before saving and leaves a
 history entry (who, when, old → new)."""
 
-from datetime import date
-from typing import Any
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import require_right
 from citizens.choices import SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
+from core.locking import KEEP, Keep, apply_given, lock
 from core.models import NumberSequence
 from core.services import save_with_history
 from organizations.models import Unit
-
-
-def _apply(instance, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
 
 # Law 136/2025/QH15 allows citizen reception online from this date.
 ONLINE_RECEPTION_FROM = date(2026, 7, 1)
@@ -45,11 +42,39 @@ def _validate_session(session: ReceptionSession) -> None:
 
 
 @transaction.atomic
-def session_create(*, user, unit: Unit, **fields: Any) -> ReceptionSession:
+def session_create(
+    *,
+    user: User,
+    unit: Unit,
+    kind: str,
+    starts_at: datetime,
+    place: str,
+    host_name: str,
+    status: str = SessionStatus.HELD,
+    mode: str = SessionMode.DIRECT,
+    head_position: str = "",
+    head_in_person: bool = False,
+    host_title: str = "",
+    officials_present: str = "",
+    minutes: str = "",
+) -> ReceptionSession:
     """Record a held session, or schedule one (status "scheduled") for the reception calendar."""
     require_right(user, Action.CHANGE, unit.pk)
-    session = ReceptionSession(unit=unit, created_by=user)
-    _apply(session, fields)
+    session = ReceptionSession(
+        unit=unit,
+        created_by=user,
+        kind=kind,
+        starts_at=starts_at,
+        place=place,
+        host_name=host_name,
+        status=status,
+        mode=mode,
+        head_position=head_position,
+        head_in_person=head_in_person,
+        host_title=host_title,
+        officials_present=officials_present,
+        minutes=minutes,
+    )
     _validate_session(session)
     year = timezone.localdate(session.starts_at).year
     session.number = f"{NumberSequence.next_value(unit_id=unit.pk, register='session', year=year)}/{year}"
@@ -60,10 +85,45 @@ def session_create(*, user, unit: Unit, **fields: Any) -> ReceptionSession:
 
 
 @transaction.atomic
-def session_update(*, user, session: ReceptionSession, **fields: Any) -> ReceptionSession:
+def session_update(
+    *,
+    user: User,
+    session: ReceptionSession,
+    unit: Unit | Keep = KEEP,
+    kind: str | Keep = KEEP,
+    starts_at: datetime | Keep = KEEP,
+    place: str | Keep = KEEP,
+    host_name: str | Keep = KEEP,
+    status: str | Keep = KEEP,
+    mode: str | Keep = KEEP,
+    head_position: str | Keep = KEEP,
+    head_in_person: bool | Keep = KEEP,
+    host_title: str | Keep = KEEP,
+    officials_present: str | Keep = KEEP,
+    minutes: str | Keep = KEEP,
+) -> ReceptionSession:
+    """Change a session's particulars (those given). A session stays with the unit that held it: `unit` is accepted
+    only as the same unit (the form sends it back disabled)."""
     require_right(user, Action.CHANGE, session.unit_id)
-    session = ReceptionSession.objects.select_for_update().get(pk=session.pk)
-    _apply(session, fields)
+    session = lock(session)
+    if not isinstance(unit, Keep) and unit.pk != session.unit_id:
+        raise ValidationError({"unit": _("A session stays with the unit that held it.")})
+    apply_given(
+        session,
+        {
+            "kind": kind,
+            "starts_at": starts_at,
+            "place": place,
+            "host_name": host_name,
+            "status": status,
+            "mode": mode,
+            "head_position": head_position,
+            "head_in_person": head_in_person,
+            "host_title": host_title,
+            "officials_present": officials_present,
+            "minutes": minutes,
+        },
+    )
     _validate_session(session)
     save_with_history(session, user=user)
     if session.kind == SessionKind.DIALOGUE:
@@ -72,9 +132,12 @@ def session_update(*, user, session: ReceptionSession, **fields: Any) -> Recepti
 
 
 @transaction.atomic
-def session_void(*, user, session: ReceptionSession, reason: str) -> ReceptionSession:
+def session_void(*, user: User, session: ReceptionSession, reason: str) -> ReceptionSession:
     """Sessions are never deleted; a session entered by mistake is voided with a reason and kept."""
     require_right(user, Action.CHANGE, session.unit_id)
+    session = lock(session)
+    if session.is_void:
+        raise ValidationError(_("This session has already been voided."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for voiding.")})
     session.is_void = True
@@ -84,16 +147,17 @@ def session_void(*, user, session: ReceptionSession, reason: str) -> ReceptionSe
 
 
 @transaction.atomic
-def citizen_find_or_create(*, user, unit: Unit, **fields: Any) -> Citizen:
+def citizen_find_or_create(
+    *, user: User, unit: Unit, full_name: str, national_id: str = "", phone: str = "", address: str = ""
+) -> Citizen:
     """The citizen with this identity number in the unit, or a new one: a repeat visitor is never recorded twice."""
     require_right(user, Action.CHANGE, unit.pk)
-    national_id = (fields.get("national_id") or "").strip()
+    national_id = (national_id or "").strip()
     if national_id:
         existing = Citizen.objects.filter(unit=unit, national_id=national_id).first()
         if existing:
             return existing
-    citizen = Citizen(unit=unit)
-    _apply(citizen, fields)
+    citizen = Citizen(unit=unit, full_name=full_name, national_id=national_id, phone=phone, address=address)
     save_with_history(citizen, user=user)
     return citizen
 
@@ -141,7 +205,32 @@ def _check_session_open(session: ReceptionSession) -> None:
         raise ValidationError(_("Visits are recorded only for a session that has been held."))
 
 
-def _resolve_citizen(*, user, unit: Unit, citizen: Citizen | None, new_citizen: dict | None) -> Citizen:
+class NewCitizen(TypedDict, total=False):
+    """A citizen entered on the visit form (the lookup found nobody)."""
+
+    full_name: str
+    national_id: str
+    phone: str
+    address: str
+
+
+class VisitFields(TypedDict, total=False):
+    """What a visit records besides its session and citizen: the visit form's fields, by name. An update changes
+    only the fields it is given."""
+
+    people_count: int
+    is_mass_delegation: bool
+    representatives: str
+    content: str
+    content_kind: str
+    field: models.Model  # a cases.CaseField: the cases app sits above this one
+    is_repeat: bool
+    outcome: str
+    transferred_to: str
+    refusal_reason: str
+
+
+def _resolve_citizen(*, user: User, unit: Unit, citizen: Citizen | None, new_citizen: NewCitizen | None) -> Citizen:
     if citizen is not None:
         return citizen
     if not new_citizen or not (new_citizen.get("full_name") or "").strip():
@@ -158,7 +247,12 @@ def visit_has_case(visit: Visit) -> bool:
 
 @transaction.atomic
 def visit_record(
-    *, user, session: ReceptionSession, citizen: Citizen | None = None, new_citizen: dict | None = None, **fields: Any
+    *,
+    user: User,
+    session: ReceptionSession,
+    citizen: Citizen | None = None,
+    new_citizen: NewCitizen | None = None,
+    **fields: Unpack[VisitFields],
 ) -> Visit:
     """Record a visit, by a known citizen or one entered now. A group of DELEGATION_THRESHOLD people or more is
     marked a mass delegation; a citizen seen before is marked a repeat visitor. All or nothing: a bad visit leaves
@@ -168,7 +262,7 @@ def visit_record(
     _check_session_open(session)
     citizen = _resolve_citizen(user=user, unit=session.unit, citizen=citizen, new_citizen=new_citizen)
     visit = Visit(session=session, citizen=citizen, created_by=user)
-    _apply(visit, fields)
+    apply_given(visit, fields)
     if visit.people_count and visit.people_count >= settings.DELEGATION_THRESHOLD:
         visit.is_mass_delegation = True
     if Visit.objects.active().filter(citizen=citizen).exists():
@@ -180,14 +274,19 @@ def visit_record(
 
 @transaction.atomic
 def visit_update(
-    *, user, visit: Visit, citizen: Citizen | None = None, new_citizen: dict | None = None, **fields: Any
+    *,
+    user: User,
+    visit: Visit,
+    citizen: Citizen | None = None,
+    new_citizen: NewCitizen | None = None,
+    **fields: Unpack[VisitFields],
 ) -> Visit:
     require_right(user, Action.CHANGE, visit.session.unit_id)
-    visit = Visit.objects.select_for_update().select_related("session").get(pk=visit.pk)
+    visit = lock(visit, "session")
     _check_session_open(visit.session)
     had_case = visit_has_case(visit)
     visit.citizen = _resolve_citizen(user=user, unit=visit.session.unit, citizen=citizen, new_citizen=new_citizen)
-    _apply(visit, fields)
+    apply_given(visit, fields)
     if visit.people_count and visit.people_count >= settings.DELEGATION_THRESHOLD:
         visit.is_mass_delegation = True
     _validate_visit(visit)
@@ -198,8 +297,11 @@ def visit_update(
 
 
 @transaction.atomic
-def visit_void(*, user, visit: Visit, reason: str) -> Visit:
+def visit_void(*, user: User, visit: Visit, reason: str) -> Visit:
     require_right(user, Action.CHANGE, visit.session.unit_id)
+    visit = lock(visit)
+    if visit.is_void:
+        raise ValidationError(_("This visit has already been voided."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for voiding.")})
     if visit_has_case(visit):
@@ -211,11 +313,25 @@ def visit_void(*, user, visit: Visit, reason: str) -> Visit:
 
 
 @transaction.atomic
-def dialogue_update(*, user, dialogue: Dialogue, cases=None, **fields: Any) -> Dialogue:
+def dialogue_update(
+    *,
+    user: User,
+    dialogue: Dialogue,
+    cases: Iterable[models.Model] | None = None,  # cases.Case rows
+    authority_side: str | Keep = KEEP,
+    citizen_side: str | Keep = KEEP,
+    content: str | Keep = KEEP,
+    result: str | Keep = KEEP,
+) -> Dialogue:
+    """Record who took part in a dialogue, what was discussed and the result, and which cases it concerned."""
     require_right(user, Action.CHANGE, dialogue.session.unit_id)
+    dialogue = lock(dialogue, "session")
     if dialogue.closed_at:
         raise ValidationError(_("This dialogue is closed; its record can no longer be changed."))
-    _apply(dialogue, fields)
+    apply_given(
+        dialogue,
+        {"authority_side": authority_side, "citizen_side": citizen_side, "content": content, "result": result},
+    )
     save_with_history(dialogue, user=user)
     if cases is not None:
         dialogue.cases.set(cases)
@@ -223,9 +339,12 @@ def dialogue_update(*, user, dialogue: Dialogue, cases=None, **fields: Any) -> D
 
 
 @transaction.atomic
-def dialogue_close(*, user, dialogue: Dialogue, minutes: str, attendees_count: int | None) -> Dialogue:
+def dialogue_close(*, user: User, dialogue: Dialogue, minutes: str, attendees_count: int | None) -> Dialogue:
     """A dialogue is closed with its minutes (kept on the session) and the number of attendees."""
     require_right(user, Action.CHANGE, dialogue.session.unit_id)
+    dialogue = lock(dialogue)
+    if dialogue.closed_at:
+        raise ValidationError(_("This dialogue is already closed."))
     errors = {}
     if not (minutes or "").strip():
         errors["minutes"] = _("Attach the minutes of the dialogue before closing it.")
@@ -233,7 +352,7 @@ def dialogue_close(*, user, dialogue: Dialogue, minutes: str, attendees_count: i
         errors["attendees_count"] = _("Enter how many people attended.")
     if errors:
         raise ValidationError(errors)
-    session = dialogue.session
+    session = lock(dialogue.session)
     session.minutes = minutes.strip()
     save_with_history(session, user=user)
     dialogue.attendees_count = attendees_count

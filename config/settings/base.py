@@ -226,6 +226,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis, a task taken by a worker that dies is delivered again once this many seconds have passed without an
 # acknowledgement; it must exceed the longest task (the task time limit).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Internal monitors send this in the X-Health-Token header to run /healthz/?worker=1 (empty: that check is refused).
+HEALTH_TOKEN = env("DJANGO_HEALTH_TOKEN", default="")
+
 # The one place for periodic schedules (run by `celery -A config beat`). Crontab times are in CELERY_TIMEZONE.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Deadline reminders, heads' reception shortfalls and their e-mails, before the offices open.
