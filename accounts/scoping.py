@@ -11,8 +11,10 @@ they hold a role granting the action (plus the units those replaced in a reorgan
 - Background jobs that work across the city act as SYSTEM, an explicit principal, never as a made-up user.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
 from django import forms
@@ -26,6 +28,12 @@ from django_filters.views import FilterView
 
 from accounts.roles import Action
 from core.pagination import CappedPaginator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from accounts.models import RoleAssignment, User
 
 
 @dataclass(frozen=True)
@@ -127,21 +135,24 @@ class SystemPrincipal:
 
 SYSTEM = SystemPrincipal()
 
+# Who a scope is computed for: a signed-in user, a visitor (no scope), or the system.
+type Principal = User | AnonymousUser | SystemPrincipal
 
-def role_assignments(user) -> list:
+
+def role_assignments(user: Principal) -> list[RoleAssignment]:
     """The user's active role assignments, fetched once per request (cached on the user object)."""
-    if user is SYSTEM or not user.is_authenticated or not user.is_active:
+    if isinstance(user, SystemPrincipal) or not user.is_authenticated or not user.is_active:
         return []
     if "_role_assignments" not in user.__dict__:
         user.__dict__["_role_assignments"] = list(user.role_assignments.active().select_related("unit"))
-    return user.__dict__["_role_assignments"]
+    return cast("list[RoleAssignment]", user.__dict__["_role_assignments"])
 
 
-def unit_scope(user, action: str = Action.VIEW) -> UnitScope:
+def unit_scope(user: Principal, action: str = Action.VIEW) -> UnitScope:
     """The units where `user` may perform `action`. Cached per user object, i.e. per request."""
-    if user is SYSTEM:
+    if isinstance(user, SystemPrincipal):
         return _NOTHING if action == Action.SEE_IDENTITY else _EVERYTHING
-    cache = user.__dict__.setdefault("_unit_scopes", {})
+    cache: dict[str, UnitScope] = user.__dict__.setdefault("_unit_scopes", {})
     if action in cache:
         return cache[action]
     roots = [assignment.unit for assignment in role_assignments(user) if action in assignment.rights]
@@ -159,7 +170,7 @@ def unit_scope(user, action: str = Action.VIEW) -> UnitScope:
     return scope
 
 
-def has_right(user, action: str, unit_id: int | None) -> bool:
+def has_right(user: Principal, action: str, unit_id: int | None) -> bool:
     """Whether `user` may perform `action` on a record of `unit_id`."""
     return unit_scope(user, action).contains(unit_id)
 
@@ -167,36 +178,38 @@ def has_right(user, action: str, unit_id: int | None) -> bool:
 class ScopedQuerySet(models.QuerySet):
     """Base queryset of every scoped model. The model names the lookup path to its unit in SCOPE_FIELD."""
 
-    def visible_to(self, user, action: str = Action.VIEW) -> "ScopedQuerySet":
+    def visible_to[Q: models.QuerySet[Any]](self: Q, user: Principal, action: str = Action.VIEW) -> Q:
         scope = unit_scope(user, action)
         if scope.everything:
             return self
         if not scope.unit_ids:
             return self.none()
-        return self.filter(**{f"{self.model.SCOPE_FIELD}__in": scope.unit_ids})
+        scope_field: str = getattr(self.model, "SCOPE_FIELD")  # noqa: B009 (every scoped model declares it)
+        return self.filter(**{f"{scope_field}__in": scope.unit_ids})
 
 
 class OwnedQuerySet(models.QuerySet):
     """Base queryset of personal records (a user's notifications, exports, saved filters): the owner's only,
     whatever the action. The model names its owner field in OWNER_FIELD."""
 
-    def visible_to(self, user, action: str = Action.VIEW) -> "OwnedQuerySet":
-        if user is SYSTEM or not user.is_authenticated:
+    def visible_to[Q: models.QuerySet[Any]](self: Q, user: Principal, action: str = Action.VIEW) -> Q:
+        if isinstance(user, SystemPrincipal) or not user.is_authenticated:
             return self.none()
-        return self.filter(**{self.model.OWNER_FIELD: user})
+        owner_field: str = getattr(self.model, "OWNER_FIELD")  # noqa: B009 (every owned model declares it)
+        return self.filter(**{owner_field: user})
 
 
-def restrict_form_fields(form: forms.BaseForm, user, action: str) -> None:
+def restrict_form_fields(form: forms.BaseForm, user: Principal, action: str) -> None:
     """Narrow every choice of records in `form` to what `user` may `action` (NetBox's restrict_form_fields): each
     field whose queryset knows `visible_to` (scoped, owned, users) keeps only those. A form's own narrowing
     (today's units, the session's unit) stays: this intersects with it."""
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
         if queryset is not None and hasattr(queryset, "visible_to"):
-            field.queryset = queryset.visible_to(user, action)
+            field.queryset = queryset.visible_to(user, action)  # type: ignore[attr-defined]  # a model choice field
 
 
-def _build_restricted(cls, *args: Any, **kwargs: Any):
+def _build_restricted(cls: type, *args: Any, **kwargs: Any) -> Any:
     # After the form's own __init__ (which may set its querysets), so nothing it sets escapes the gate. Django's
     # form metaclasses only declare fields; building an instance is type's own __call__.
     form = type.__call__(cls, *args, **kwargs)
@@ -218,7 +231,7 @@ class ScopedForm(forms.Form, metaclass=_RestrictedFormMetaclass):
 
     scope_action: str = Action.CHANGE
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Principal, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -228,7 +241,7 @@ class ScopedModelForm(forms.ModelForm, metaclass=_RestrictedModelFormMetaclass):
 
     scope_action: str = Action.CHANGE
 
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Principal, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -237,7 +250,14 @@ class ScopedFilterSet(django_filters.FilterSet):
     """A filter set takes the user, not a request (an export or a task filters as its user too), and offers only
     the records in the user's view scope as choices."""
 
-    def __init__(self, data=None, queryset=None, *, user, prefix=None) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: models.QuerySet[Any] | None = None,
+        *,
+        user: Principal,
+        prefix: str | None = None,
+    ) -> None:
         self.user = user
         super().__init__(data=data, queryset=queryset, prefix=prefix)
 
@@ -246,7 +266,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             restrict_form_fields(form, self.user, Action.VIEW)
-        return self._form
+        return cast("forms.Form", self._form)
 
 
 class ScopedViewMixin:
@@ -258,21 +278,22 @@ class ScopedViewMixin:
     """
 
     scope_action: str = Action.VIEW
+    request: HttpRequest
 
     def get_scope(self) -> UnitScope:
         """The units the view works in: the user's scope for `scope_action`."""
         return unit_scope(self.request.user, self.scope_action)
 
-    def get_form_kwargs(self) -> dict:
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}  # type: ignore[misc]  # FormMixin's
 
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user, self.scope_action)
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().visible_to(self.request.user, self.scope_action)  # type: ignore[misc,no-any-return]
 
-    def get_scoped_object(self, queryset: ScopedQuerySet, **lookup):
+    def get_scoped_object(self, queryset: models.QuerySet[Any], **lookup: Any) -> Any:
         """Fetch a related record (e.g. the session of a visit) through the same gate."""
         try:
-            return queryset.visible_to(self.request.user, self.scope_action).get(**lookup)
+            return queryset.visible_to(self.request.user, self.scope_action).get(**lookup)  # type: ignore[attr-defined]
         except (queryset.model.DoesNotExist, ValueError) as exc:  # ValueError: an id that is not a number
             raise Http404 from exc
 
@@ -283,18 +304,18 @@ class ScopedFilterView(ScopedViewMixin, FilterView):
     paginate_by = 50
     paginator_class = CappedPaginator
 
-    def get_filterset_kwargs(self, filterset_class) -> dict:
+    def get_filterset_kwargs(self, filterset_class: type[ScopedFilterSet]) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs.pop("request", None)
         return {**kwargs, "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
         context["filterset"] = self.filterset
         return context
 
 
-def require_right(user, action: str, unit_id: int) -> None:
+def require_right(user: Principal, action: str, unit_id: int) -> None:
     """Refuse a write the user's roles do not allow on that unit (views never get this far for records out of
     scope; this guards services called from elsewhere)."""
     if not has_right(user, action, unit_id):
