@@ -527,13 +527,13 @@ def case_designate(*, user: User, case: Case, kind: str, reason: str) -> CaseDes
 
 
 @transaction.atomic
-def case_lift_designation(*, user, designation: CaseDesignation) -> CaseDesignation:
+def case_lift_designation(*, user: User, designation: CaseDesignation) -> CaseDesignation:
     """Lift a designation, keeping its row (who lifted it, when). A designation is lifted once: lifting it again
     would write a second "flag removed" and, once the flag was designated anew, turn off a flag still in force."""
     require_right(user, Action.REVIEW, designation.case.unit_id)
     # Locked, case first as every case service does, then re-read: of two lifts at once the second sees the first.
-    case = Case.objects.select_for_update().get(pk=designation.case_id)
-    designation = CaseDesignation.objects.select_for_update().get(pk=designation.pk)
+    case = lock(designation.case)
+    designation = lock(designation)
     if designation.lifted_at is not None:
         raise ValidationError(_("This flag has already been removed."))
     designation.lifted_by, designation.lifted_at = user, timezone.now()
@@ -595,10 +595,10 @@ def case_unmerge(*, user: User, duplicate: Case) -> Case:
 
 
 @transaction.atomic
-def case_open_second_time(*, user, case: Case, received_on: date, summary: str) -> Case:
+def case_open_second_time(*, user: User, case: Case, received_on: date, summary: str) -> Case:
     """A second-time complaint (khiếu nại lần hai) opens a new case linked to the first one."""
     # Locked: two officials opening the second-time complaint at once would otherwise both pass the check.
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = lock(case)
     refusal = second_time_refusal(case)
     if refusal is not None:
         raise ValidationError(refusal)
