@@ -9,7 +9,8 @@ the scope gate may hand out. Every such response therefore carries the same head
 - ``Cache-Control: private, no-store``, so no shared proxy or disk cache keeps a copy after the user logs out.
 A file missing from storage is a 404, logged with its name for the administrator, not a server error.
 
-Pure: no application imports; the views that call it check the right first.
+Pure: no application imports (the types come from the upload allow-list, core.uploads); the views that call it
+check the right first.
 """
 
 import logging
@@ -19,6 +20,8 @@ from urllib.parse import quote
 
 from django.core.files import File
 from django.http import FileResponse, Http404, HttpResponse
+
+from core.uploads import ALLOWED_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,14 @@ def _protect(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def _content_type(filename: str, content_type: str) -> str:
-    return content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    """The given type; else the upload allow-list's type for the extension (Python's own table lacks the office
+    formats unless the machine has /etc/mime.types); else Python's guess; else bytes to save."""
+    if content_type:
+        return content_type
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension in ALLOWED_TYPES:
+        return ALLOWED_TYPES[extension].content_type
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 def file_download_response(file: File | None, *, filename: str, content_type: str = "") -> FileResponse:

@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, unit_scope
+from core.downloads import content_download_response
 from core.generic import add_service_errors
 from core.ratelimit import ratelimit
 from organizations import services, workflow
@@ -298,8 +298,4 @@ class WeakListExportView(ScopedViewMixin, WeakListMixin, View):
             unit=unit,
             as_of=timezone.now(),
         )
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="to-chuc-yeu-kem-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-        return response
+        return content_download_response(out.getvalue(), filename=f"to-chuc-yeu-kem-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")

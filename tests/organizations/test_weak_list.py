@@ -176,7 +176,11 @@ def test_the_export_shows_the_period_and_the_figures(client, example, ward_offic
     client.force_login(ward_official)
     response = client.get(reverse("organizations:weak_list_export"), PERIOD)
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="to-chuc-yeu-kem-20250615-20251214.xlsx"'
+    name = "to-chuc-yeu-kem-20250615-20251214.xlsx"
+    # A protected download like every other (core.downloads): saved, never sniffed, never cached.
+    assert response["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert "15/06/2025" in values[1][0] and "14/12/2025" in values[1][0]
