@@ -226,7 +226,7 @@ def test_a_ward_official_without_the_right_finds_the_denouncer_nowhere(client, w
             found.append(f"{name} {url} q={query!r}: {pieces}")
         if query and (hits := listed(response) & protected):
             found.append(f"{name} {url} q={query!r} finds {hits}")
-    for what, url, search in files:
+    for what, url, search in [("the letter sent by post", planted["posted"].get_absolute_url(), ""), *files]:
         response = client.get(url)
         assert response.status_code == 200, f"{what} {url}"
         if pieces := leaks(readable(response), echo=search):
@@ -283,6 +283,31 @@ def test_editing_a_masked_visit_neither_shows_nor_changes_who_came(client, ward,
     )
     assert visit.content == "Tố cáo cán bộ địa chính (bổ sung)"
     assert not Citizen.objects.filter(full_name="Tên Đổi").exists()
+
+
+def test_a_protected_record_cannot_be_unmasked_by_changing_its_kind_without_the_right(client, ward, planted):
+    client.force_login(user_with_role(ward, Role.WARD_OFFICIAL))
+    letter, case = planted["posted"], planted["cases.case"]
+    client.post(
+        reverse("cases:letter_classify", kwargs={"pk": letter.pk}),
+        {"content": "complaint", "field": field().pk, "is_processable": "True", "within_competence": "True"},
+    )
+    letter.refresh_from_db()
+    assert (letter.content, letter.field) == ("denunciation", field()), "classified, but still a denunciation"
+    response = client.post(
+        reverse("cases:case_update", kwargs={"pk": case.pk}),
+        {
+            "kind": "complaint",
+            "field": field().pk,
+            "summary": "Tố cáo cán bộ địa chính nhận tiền",
+            "people_count": "2",
+            "other_complainants": "",
+            "complexity": "normal",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.kind, case.other_complainants) == ("denunciation", CO_NAME)
 
 
 def test_an_official_with_the_right_sees_the_denouncer_and_each_view_is_logged(client, ward, planted):
