@@ -9,11 +9,11 @@ from operator import or_
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.confidentiality import identity_scope, log_identity_views, mask_records, may_see_identity
+from accounts.scoping import Principal
 from citizens.choices import DutyPeriod, HeadPosition, SessionStatus
 from citizens.models import Citizen, ReceptionDutyRule, ReceptionSession, Visit
 from citizens.stats import visit_totals
@@ -82,13 +82,10 @@ def session_page(*, session: ReceptionSession, user, path: str) -> SessionPage:
     return SessionPage(visits=visits, totals=visit_totals(session.visits.all()))
 
 
-def citizen_visits(*, citizen: Citizen, user) -> tuple[list[Visit], int]:
-    """A citizen's visits in scope, for their page. A person known only as a denouncer does not exist for a user
-    without the identity right (Http404, as if out of scope); their protected visits are left out for such a
-    user, and not counted either: a count would say that this named person denounced. Shown, they are logged.
-    Returns the visits and 0 (nothing is said to be withheld)."""
-    if not citizens_shown(Citizen.objects.filter(pk=citizen.pk), user).exists():
-        raise Http404
+def citizen_visits(*, citizen: Citizen, user: Principal) -> list[Visit]:
+    """A citizen's visits in scope, for their page (whose view shows only citizens_shown). Protected visits are
+    left out for a user without the identity right, and not counted either: a count would say that this named
+    person denounced. Shown, they are logged."""
     visits = mask_records(
         Visit.objects.visible_to(user)
         .active()
@@ -99,7 +96,7 @@ def citizen_visits(*, citizen: Citizen, user) -> tuple[list[Visit], int]:
         path=citizen.get_absolute_url(),
         unit_id=lambda visit: visit.session.unit_id,
     )
-    return [visit for visit in visits if not visit.identity_masked], 0
+    return [visit for visit in visits if not visit.identity_masked]
 
 
 def schedule(*, user, days: int = 60) -> QuerySet:

@@ -61,7 +61,7 @@ class SessionDetailView(ScopedViewMixin, DetailView):
         context.update(
             page=selectors.session_page(session=session, user=user, path=self.request.path),
             can_change=has_right(user, Action.CHANGE, session.unit_id) and not session.is_void,
-            history=selectors.session_history(session=session),
+            history=selectors.session_history(session=session, user=self.request.user, path=self.request.path),
             void_form=VoidForm(),
         )
         dialogue = getattr(session, "dialogue", None)
@@ -188,13 +188,19 @@ class CitizenListView(ScopedFilterView):
 
 
 class CitizenDetailView(ScopedViewMixin, DetailView):
+    """A citizen's page. A person known only as a denouncer does not exist for a user without the identity right
+    (404, as if out of scope)."""
+
     model = Citizen
-    queryset = Citizen.objects.select_related("unit", "residence")
     template_name = "citizens/citizen_detail.html"
+
+    def get_queryset(self):
+        shown = selectors.citizens_shown(super().get_queryset(), self.request.user)
+        return shown.select_related("unit", "residence")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["visits"], context["withheld"] = selectors.citizen_visits(citizen=self.object, user=self.request.user)
+        context["visits"] = selectors.citizen_visits(citizen=self.object, user=self.request.user)
         return context
 
 
@@ -212,7 +218,8 @@ class CitizenLookupView(ScopedViewMixin, ListView):
             queryset = queryset.filter(unit_id=unit_id if unit_id.isdigit() else None)
         if len(query) < 2:
             return queryset.none()
-        return citizen_search(queryset, query).order_by("full_name")[:10]
+        # A person known only as a denouncer is not offered to a user without the identity right.
+        return selectors.citizens_shown(citizen_search(queryset, query), self.request.user).order_by("full_name")[:10]
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "query": self.request.GET.get("q", "")}
