@@ -30,9 +30,13 @@ def attachment_add(
     that does not match its extension, and a file the virus scanner finds infected. A scanner that fails is not a
     reason to lose the document: it is stored with scan status ERROR and the reason.
     """
-    if (case is None) == (letter is None):
+    parent: Case | Letter
+    if case is not None and letter is None:
+        parent = case
+    elif letter is not None and case is None:
+        parent = letter
+    else:
         raise ValueError("Attach to exactly one of a case or a letter.")
-    parent = case if case is not None else letter
     require_right(user, Action.CHANGE, parent.unit_id)
     checked = check_upload(upload, user=user)
     # Locked after the scan (which may take seconds) and checked as it is now: a record voided meanwhile takes no
@@ -40,13 +44,14 @@ def attachment_add(
     parent = lock(parent)
     if parent.is_void:
         raise ValidationError(_("Documents cannot be added to a voided record."))
+    name = upload.name or ""  # check_upload refused a file without a name (it has no type)
     attachment = Attachment(
         unit_id=parent.unit_id,
         case=case,
         letter=letter,
-        original_name=upload.name,
+        original_name=name,
         content_type=checked.file_type.content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=checked.sha256,
         description=description.strip(),
         scan_status=checked.scan.status,
@@ -54,7 +59,7 @@ def attachment_add(
         uploaded_by=user,
     )
     # The stored name is the checksum (see attachment_path): nothing the uploader chose reaches the file system.
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(name, upload, save=False)
     try:
         save_with_history(attachment, user=user)
     except Exception:
@@ -81,7 +86,7 @@ def attachment_void(*, user: User, attachment: Attachment, reason: str) -> Attac
     if attachment.is_void:
         raise ValidationError(_("This document is already voided."))
     attachment.is_void = True
-    attachment._change_reason = reason
+    attachment._change_reason = reason  # type: ignore[attr-defined]  # django-simple-history reads it on save
     save_with_history(attachment, user=user)
     if attachment.case_id:
         CaseEvent.objects.create(

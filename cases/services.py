@@ -51,7 +51,7 @@ def register_number(*, unit_id: int, register: str, year: int) -> str:
     return f"{NumberSequence.next_value(unit_id=unit_id, register=register, year=year)}/{year}"
 
 
-def _event(case: Case, user, kind: str, note: str = "", from_status: str = "", to_status: str = "") -> None:
+def _event(case: Case, user: User, kind: str, note: str = "", from_status: str = "", to_status: str = "") -> None:
     CaseEvent.objects.create(case=case, user=user, kind=kind, note=note, from_status=from_status, to_status=to_status)
 
 
@@ -140,9 +140,9 @@ def letter_receive(
         missing_element=missing_element,
         within_competence=within_competence,
     )
-    if not letter.sender_id and not letter.is_anonymous:
+    if sender is None and not is_anonymous:
         raise ValidationError({"sender": _("Choose the sender, or mark the letter anonymous.")})
-    if letter.sender_id and not has_right(user, Action.CHANGE, letter.sender.unit_id):
+    if sender is not None and not has_right(user, Action.CHANGE, sender.unit_id):
         raise ValidationError({"sender": _("This citizen is recorded by another unit.")})
     letter.number = register_number(unit_id=unit.pk, register="letter", year=letter.received_on.year)
     save_with_history(letter, user=user)

@@ -26,8 +26,9 @@ def lock[M: models.Model](instance: M, *related: str) -> M:
     not lock its unit against every other write in that unit. Lock in one order everywhere (a case before its
     deadlines, designations or letters) so that two services cannot wait on each other.
     """
-    # instance._meta, not type(instance): request.user is a lazy object standing for a User.
-    queryset = instance._meta.model._base_manager.select_for_update(of=("self",))
+    # __class__, not type(): request.user is a lazy object that answers __class__ with the User class.
+    model: type[M] = instance.__class__
+    queryset = model._base_manager.select_for_update(of=("self",))
     if related:
         queryset = queryset.select_related(*related)
     return queryset.get(pk=instance.pk)

@@ -8,7 +8,7 @@ takes an organization off the list."""
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -42,13 +42,15 @@ from organizations.models import (
 PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE)
 
 
-def require_committee_above(user, action: str, unit: Unit) -> None:
+def require_committee_above(user: User, action: str, unit: Unit) -> None:
     """Only the committee above the organization (a right on its parent unit) may do this."""
     if not workflow.committee_above_may(user, action, unit):
         raise PermissionDenied(_("Only the committee above this organization may do this."))
 
 
-def _event(dossier, user, kind, note="", from_status="", to_status="") -> None:
+def _event(
+    dossier: WeakDossier, user: User, kind: str, note: str = "", from_status: str = "", to_status: str = ""
+) -> None:
     DossierEvent.objects.create(
         dossier=dossier, user=user, kind=kind, note=note, from_status=from_status, to_status=to_status
     )
@@ -71,8 +73,8 @@ def rating_validate(rating: QualityRating) -> None:
             errors["score"] = _("{code} scores out of 100: enter the score.").format(code=regulation.code)
         elif not 0 <= rating.score <= 100:
             errors["score"] = _("The score is between 0 and 100.")
-        elif regulation.level_for_score(rating.score) != rating.level:
-            expected = RatingLevel(regulation.level_for_score(rating.score)).label
+        elif (band := regulation.level_for_score(rating.score)) != rating.level:
+            expected = RatingLevel(band).label if band else "—"
             errors["level"] = _("A score of {score} gives the level “{level}”.").format(
                 score=rating.score, level=expected
             )
@@ -92,7 +94,7 @@ def rating_record(
     year: int,
     regulation: RatingRegulation,
     level: str,
-    score: Decimal | None = None,
+    score: Decimal | int | None = None,
     reasons: str = "",
 ) -> QualityRating:
     """Record (or correct) an organization's rating for a year. A rating of "did not complete" (or "weak")
@@ -119,8 +121,19 @@ def rating_record(
     return rating
 
 
+class RatingRow(TypedDict):
+    """One organization's line of a commune's ratings: the arguments of `rating_record` besides the user."""
+
+    unit: Unit
+    year: int
+    regulation: RatingRegulation
+    level: str
+    score: NotRequired[Decimal | int | None]
+    reasons: NotRequired[str]
+
+
 @transaction.atomic
-def ratings_record_for_commune(*, user, rows: list[dict[str, Any]]) -> list[QualityRating]:
+def ratings_record_for_commune(*, user: User, rows: list[RatingRow]) -> list[QualityRating]:
     """Record the ratings of many organizations at once: all or nothing, errors reported per row."""
     ratings, errors = [], {}
     for index, row in enumerate(rows):
@@ -202,7 +215,7 @@ def dossier_update(
     return dossier
 
 
-def _move(dossier, user, to_status, note="", **updates) -> WeakDossier:
+def _move(dossier: WeakDossier, user: User, to_status: str, note: str = "", **updates: Any) -> WeakDossier:
     old = dossier.status
     dossier.status = to_status
     for name, value in updates.items():
@@ -296,7 +309,7 @@ def dossier_carry_over(*, user: User, dossier: WeakDossier, note: str = "") -> W
 
 
 @transaction.atomic
-def dossier_hand_over(*, user, dossier: WeakDossier, successor: Unit, on: date) -> WeakDossier:
+def dossier_hand_over(*, user: User, dossier: WeakDossier, successor: Unit, on: date) -> WeakDossier:
     """When units merge, an open dossier continues under the successor: a new dossier linked to the old one,
     which leaves the list on that date without counting as taken off."""
     require_right(user, Action.CHANGE, successor.pk)
@@ -327,7 +340,7 @@ def dossier_hand_over(*, user, dossier: WeakDossier, successor: Unit, on: date) 
 
 
 @transaction.atomic
-def dossier_comment(*, user, dossier: WeakDossier, text: str) -> DossierEvent:
+def dossier_comment(*, user: User, dossier: WeakDossier, text: str) -> DossierEvent:
     """A comment on the dossier's thread: the organization's committee or the committee above."""
     if not (has_right(user, Action.CHANGE, dossier.unit_id) or has_right(user, Action.REVIEW, dossier.unit_id)):
         raise PermissionDenied(_("You do not have the right to do this for this unit."))
@@ -397,9 +410,16 @@ def task_add_progress(
     return TaskProgress.objects.create(task=task, on=on, note=note.strip(), evidence=evidence or "", user=user)
 
 
+class Conclusion(TypedDict):
+    """A conclusion of an inspection, tracked until implemented."""
+
+    text: str
+    deadline: date | None
+
+
 @transaction.atomic
 def inspection_record(
-    *, user, dossier: WeakDossier, kind: str, on: date, team: str, findings: str, conclusions: list[dict[str, Any]]
+    *, user: User, dossier: WeakDossier, kind: str, on: date, team: str, findings: str, conclusions: list[Conclusion]
 ) -> Inspection:
     """An inspection or urging by the committee above; each conclusion becomes an action item."""
     require_committee_above(user, Action.REVIEW, dossier.unit)

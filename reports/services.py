@@ -2,8 +2,9 @@
 is a snapshot (figures and data cut-off time) that later edits do not change."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from celery import Task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,16 +59,16 @@ def report_request(*, user: User, unit: Unit, period_kind: str, year: int, calen
     from reports.tasks import compile_report  # the task module imports this one
 
     # Set once the transaction commits: False tells the view to say that the queue is down (the row is kept).
-    report.dispatched = None
+    report.dispatched = None  # type: ignore[attr-defined]  # for the view only, not a field
 
     def queue() -> None:
-        report.dispatched = _dispatch(compile_report, report.pk)
+        report.dispatched = _dispatch(compile_report, report.pk)  # type: ignore[attr-defined]
 
     transaction.on_commit(queue)
     return report
 
 
-def _dispatch(task, report_id: int) -> bool:
+def _dispatch(task: Task, report_id: int) -> bool:
     """Queue the compilation; False when the broker could not be reached. The report then stays "waiting" and
     `reports_requeue_stuck` queues it again later, so no request is lost."""
     try:
@@ -161,7 +162,7 @@ def report_submit(*, user: User, report: Report) -> Report:
     return report
 
 
-def reports_requeue_stuck(*, now=None) -> tuple[int, int]:
+def reports_requeue_stuck(*, now: datetime | None = None) -> tuple[int, int]:
     """The sweep that keeps no request lost and none running forever: reports still waiting after a few minutes
     (the broker was down when they were asked for) are queued again; reports running past the task time limit
     (their worker died and the task was not redelivered) are marked failed."""
