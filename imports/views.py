@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from accounts.confidentiality import may_see_identity, record_label
 from accounts.roles import Action
 from accounts.scoping import ScopedForm, ScopedViewMixin, role_assignments
+from citizens.models import Citizen
+from citizens.selectors import citizens_shown
 from core.generic import add_service_errors
 from imports import service
-from imports.models import ImportBatch
+from imports.models import ImportBatch, ImportedRecord
 from imports.registry import KINDS, importer_for, kind_choices
 from imports.tasks import run_import
 from imports.templates import template_workbook
@@ -130,11 +133,36 @@ class BatchDetailView(ScopedViewMixin, DetailView):
             can_confirm=service.can_confirm(batch),
             earlier=service.earlier_imports(batch).order_by("-finished_at")[:3],
         )
+        # The rows of the file and the records made from them may name a denouncer: they are shown to the official
+        # who brought the file (who has it anyway) and to those who may see identities in the unit; anyone else sees
+        # the counts and the errors, and each record by its kind and number.
+        user = self.request.user
+        context["rows_shown"] = batch.user_id == user.pk or may_see_identity(user, batch.unit_id)
         if batch.status in (ImportBatch.Status.DONE, ImportBatch.Status.VOIDED):
-            links = batch.records.select_related("content_type").order_by("row", "pk")
+            links = batch.records.select_related("content_type").prefetch_related("record").order_by("row", "pk")
             context["records_total"] = links.count()
-            context["records"] = [(link, link.record) for link in links[:RECORDS_SHOWN] if link.record is not None]
+            context["records"] = self._records_as_shown(
+                [link for link in links[:RECORDS_SHOWN] if link.record is not None], shown=context["rows_shown"]
+            )
         return context
+
+    def _records_as_shown(self, links: list[ImportedRecord], *, shown: bool) -> list[tuple[ImportedRecord, str]]:
+        """Each imported record with the text the page shows for it: its name, or its kind and number when that
+        name could be a protected identity the reader may not see."""
+        if shown:
+            return [(link, str(link.record)) for link in links]
+        citizens = [link.object_id for link in links if isinstance(link.record, Citizen)]
+        known = set(
+            citizens_shown(Citizen.objects.filter(pk__in=citizens), self.request.user).values_list("pk", flat=True)
+        )
+        labelled = []
+        for link in links:
+            record = link.record
+            hidden = getattr(record, "is_confidential", False) or (
+                isinstance(record, Citizen) and record.pk not in known
+            )
+            labelled.append((link, record_label(record) if hidden else str(record)))
+        return labelled
 
 
 class BatchConfirmView(ScopedViewMixin, DetailView):

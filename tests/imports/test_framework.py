@@ -175,3 +175,29 @@ def test_preview_rows_show_choices_by_their_names_not_their_codes():
     key = next(k for k in importer.sample_keys if k == "kind")
     row = Row(number=2, values={key: "complaint"})
     assert "complaint" not in importer.sample(row)
+
+
+def test_an_imported_denouncer_is_named_only_to_the_importer_and_those_with_the_right(client, ward, ward_official):
+    """A register brought in may name a denouncer: the batch page of a colleague without the identity right shows
+    the counts and each record by kind and number, neither the preview rows nor the person's name."""
+    from accounts.roles import Role
+    from tests.factories import CaseFactory, user_with_role
+
+    name = "Phùng Thị Bảo Mật"
+    upload = xlsx(["Họ và tên", "Số CCCD"], [[name, "001090777123"]])
+    pending = preview(user=ward_official, unit=ward, kind="citizens", upload=upload)
+    colleague = user_with_role(ward, Role.WARD_OFFICIAL)
+    allowed = user_with_role(ward, Role.WARD_OFFICIAL, may_see_identity=True)
+    for user, sees in ((ward_official, True), (colleague, False), (allowed, True)):
+        client.force_login(user)
+        assert (name in client.get(pending.get_absolute_url()).content.decode()) is sees
+
+    client.force_login(ward_official)
+    client.post(reverse("imports:batch_confirm", args=[pending.pk]))
+    person = Citizen.objects.get(full_name=name)
+    CaseFactory(unit=ward, kind="denunciation", complainant=person)  # the only record naming the person
+    for user, sees in ((ward_official, True), (colleague, False), (allowed, True)):
+        client.force_login(user)
+        page = client.get(pending.get_absolute_url()).content.decode()
+        assert (name in page) is sees
+        assert "001090777123" not in page or sees
