@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts.confidentiality import identity_scope
 from accounts.models import PersonalDataAccess, SecurityEvent
 from accounts.roles import Action
 from accounts.scoping import UnitScope, unit_scope
@@ -178,7 +179,7 @@ def audit_log_page(keys: list[dict]) -> list[dict]:
 
 def personal_data_scope(user) -> UnitScope:
     """The units whose records' accesses the user may read: where they may audit or may see identities."""
-    audit, identity = unit_scope(user, Action.AUDIT), unit_scope(user, Action.SEE_IDENTITY)
+    audit, identity = unit_scope(user, Action.AUDIT), identity_scope(user)
     if audit.everything or identity.everything:
         return UnitScope(everything=True, unit_ids=frozenset())
     return UnitScope(everything=False, unit_ids=audit.unit_ids | identity.unit_ids)

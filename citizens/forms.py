@@ -6,11 +6,11 @@ from accounts.confidentiality import is_masked, log_identity_views
 from accounts.roles import Action
 from accounts.scoping import ScopedModelForm
 from citizens.choices import SessionKind, VisitOutcome
+from citizens.delegations import mass_threshold
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from citizens.selectors import citizens_shown
 from citizens.services import visit_rule_errors
 from citizens.validators import validate_national_id, validate_phone
-from core.forms import VoidReasonForm
 from organizations.models import Unit
 
 # Text inputs in the dd/mm/yyyy form the users' documents use (a browser's own date picker follows the
@@ -129,8 +129,8 @@ class VisitForm(ScopedModelForm):
         self.fields["outcome"].choices = VisitOutcome.choices
         self.fields["content_kind"].help_text = _("Required when a letter is received: it decides the deadlines.")
         self.fields["is_mass_delegation"].help_text = _(
-            "Marked automatically for a group of 5 people or more on one matter."
-        )
+            "Marked automatically for a group of {threshold} people or more on one matter."
+        ).format(threshold=mass_threshold())
         protected = bool(self.instance.pk) and self.instance.is_confidential
         self.identity_masked = protected and is_masked(user, unit_id=session.unit_id, confidential=True)
         if self.instance.pk:
@@ -173,9 +173,6 @@ class VisitForm(ScopedModelForm):
             "phone": self.cleaned_data["new_phone"].strip(),
             "address": self.cleaned_data["new_address"].strip(),
         }
-
-
-VoidForm = VoidReasonForm  # the shared form (core.forms), under the name the citizens views import
 
 
 class DialogueForm(ScopedModelForm):

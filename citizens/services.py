@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TypedDict, Unpack
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import require_right
 from citizens.choices import SessionKind, SessionMode, SessionStatus, VisitOutcome
+from citizens.delegations import is_mass, mass_threshold
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.locking import KEEP, Keep, apply_given, lock
 from core.models import NumberSequence
@@ -25,7 +25,10 @@ from organizations.models import Unit
 ONLINE_RECEPTION_FROM = date(2026, 7, 1)
 
 
-def _validate_session(session: ReceptionSession) -> None:
+def validate_session(session: ReceptionSession) -> None:
+    """The rules a session must satisfy beyond its fields' own (online reception only from the law's date, a held
+    session not in the future, a head's duty named before it is marked hosted in person). Raises ValidationError by
+    field. Public: the reception book's import checks its new sessions with it."""
     errors = {}
     if (
         session.mode == SessionMode.ONLINE
@@ -75,7 +78,7 @@ def session_create(
         officials_present=officials_present,
         minutes=minutes,
     )
-    _validate_session(session)
+    validate_session(session)
     year = timezone.localdate(session.starts_at).year
     session.number = f"{NumberSequence.next_value(unit_id=unit.pk, register='session', year=year)}/{year}"
     save_with_history(session, user=user)
@@ -124,7 +127,7 @@ def session_update(
             "minutes": minutes,
         },
     )
-    _validate_session(session)
+    validate_session(session)
     save_with_history(session, user=user)
     if session.kind == SessionKind.DIALOGUE:
         Dialogue.objects.get_or_create(session=session)
@@ -167,13 +170,12 @@ def visit_rule_errors(
 ) -> dict[str, str]:
     """The rules a visit must satisfy, by field. Shared with the form so every problem shows at once."""
     errors = {}
-    threshold = settings.DELEGATION_THRESHOLD
     if people_count is not None and people_count < 1:
         errors["people_count"] = _("A visit has at least one person.")
-    elif people_count is not None and is_mass_delegation and people_count < threshold:
+    elif people_count is not None and is_mass_delegation and not is_mass(people_count):
         errors["is_mass_delegation"] = _(
             "A mass delegation has at least {threshold} people on one matter; this group has {count}."
-        ).format(threshold=threshold, count=people_count)
+        ).format(threshold=mass_threshold(), count=people_count)
     if outcome == VisitOutcome.TRANSFERRED and not (transferred_to or "").strip():
         errors["transferred_to"] = _("Say which body the matter was transferred to.")
     if outcome == VisitOutcome.REFUSED and not (refusal_reason or "").strip():
@@ -254,8 +256,8 @@ def visit_record(
     new_citizen: NewCitizen | None = None,
     **fields: Unpack[VisitFields],
 ) -> Visit:
-    """Record a visit, by a known citizen or one entered now. A group of DELEGATION_THRESHOLD people or more is
-    marked a mass delegation; a citizen seen before is marked a repeat visitor. All or nothing: a bad visit leaves
+    """Record a visit, by a known citizen or one entered now. A group large enough (citizens.delegations) is marked
+    a mass delegation; a citizen seen before is marked a repeat visitor. All or nothing: a bad visit leaves
     no new citizen behind. (A received letter opens a case: cases.intake records the visit through this and opens
     it in the same transaction.)"""
     require_right(user, Action.CHANGE, session.unit_id)
@@ -263,7 +265,7 @@ def visit_record(
     citizen = _resolve_citizen(user=user, unit=session.unit, citizen=citizen, new_citizen=new_citizen)
     visit = Visit(session=session, citizen=citizen, created_by=user)
     apply_given(visit, fields)
-    if visit.people_count and visit.people_count >= settings.DELEGATION_THRESHOLD:
+    if is_mass(visit.people_count):
         visit.is_mass_delegation = True
     if Visit.objects.active().filter(citizen=citizen).exists():
         visit.is_repeat = True
@@ -285,13 +287,20 @@ def visit_update(
     visit = lock(visit, "session")
     _check_session_open(visit.session)
     had_case = visit_has_case(visit)
+    kind_before = visit.content_kind
     visit.citizen = _resolve_citizen(user=user, unit=visit.session.unit, citizen=citizen, new_citizen=new_citizen)
     apply_given(visit, fields)
-    if visit.people_count and visit.people_count >= settings.DELEGATION_THRESHOLD:
+    if is_mass(visit.people_count):
         visit.is_mass_delegation = True
     _validate_visit(visit)
     if had_case and visit.outcome != VisitOutcome.LETTER_RECEIVED:
         raise ValidationError({"outcome": _("A case was opened from this visit; its outcome stays “letter received”.")})
+    if had_case and visit.content_kind != kind_before:
+        # The case took its kind from the visit; the two would disagree (and a denunciation could be unmasked on
+        # one while masked on the other). The kind is changed on the case, where it restarts the deadlines.
+        raise ValidationError(
+            {"content_kind": _("A case was opened from this visit; change the nature of the content on the case.")}
+        )
     save_with_history(visit, user=user)
     return visit
 

@@ -11,8 +11,9 @@ from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right, unit_scope
 from citizens import selectors, services
 from citizens.filtersets import CitizenFilterSet, ReceptionSessionFilterSet, citizen_search
-from citizens.forms import DialogueCloseForm, DialogueForm, DutyMonthForm, ReceptionSessionForm, VoidForm
+from citizens.forms import DialogueCloseForm, DialogueForm, DutyMonthForm, ReceptionSessionForm
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
+from core.forms import VoidReasonForm
 from core.generic import add_service_errors
 
 
@@ -62,7 +63,7 @@ class SessionDetailView(ScopedViewMixin, DetailView):
             page=selectors.session_page(session=session, user=user, path=self.request.path),
             can_change=has_right(user, Action.CHANGE, session.unit_id) and not session.is_void,
             history=selectors.session_history(session=session, user=self.request.user, path=self.request.path),
-            void_form=VoidForm(),
+            void_form=VoidReasonForm(),
         )
         dialogue = getattr(session, "dialogue", None)
         if dialogue is not None:
@@ -111,12 +112,15 @@ class SessionVoidView(ScopedViewMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         session = self.get_object()
-        form = VoidForm(request.POST)
-        if form.is_valid():
+        form = VoidReasonForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["reason"])
             services.session_void(user=request.user, session=session, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The session has been voided; it is kept with the reason."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
-            messages.error(request, _("Give the reason for voiding."))
+            messages.success(request, _("The session has been voided; it is kept with the reason."))
         return redirect(session)
 
 
@@ -128,11 +132,10 @@ class VisitVoidView(ScopedViewMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         visit = self.get_object()
-        form = VoidForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Give the reason for voiding."))
-            return redirect(visit.session)
+        form = VoidReasonForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["reason"])
             services.visit_void(user=request.user, visit=visit, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +19,8 @@ from accounts.roles import Action
 from accounts.scoping import ScopedForm, ScopedViewMixin, role_assignments
 from citizens.models import Citizen
 from citizens.selectors import citizens_shown
+from core.downloads import content_download_response
+from core.forms import VoidReasonForm
 from core.generic import add_service_errors
 from imports import service
 from imports.models import ImportBatch, ImportedRecord
@@ -189,14 +191,6 @@ class BatchConfirmView(ScopedViewMixin, DetailView):
         return redirect(batch)
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for voiding"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("Give the reason for voiding.")},
-    )
-
-
 class BatchVoidView(ScopedViewMixin, DetailView):
     """Void everything an import created, with a reason (see each kind's note on the page)."""
 
@@ -206,7 +200,7 @@ class BatchVoidView(ScopedViewMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         batch = self.get_object()
-        form = VoidForm(request.POST)
+        form = VoidReasonForm(request.POST)
         try:
             if not form.is_valid():
                 raise ValidationError(form.errors["reason"])
@@ -227,8 +221,4 @@ class TemplateDownloadView(View):
             raise Http404
         out = io.BytesIO()
         template_workbook(importer_for(kind)).save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
-        return response
+        return content_download_response(out.getvalue(), filename=f"mau-nhap-{kind}.xlsx")

@@ -80,3 +80,21 @@ def test_editing_an_imported_visit_with_a_letter_opens_no_second_case(session, w
     assert case is None
     assert not Case.objects.exists() and not Letter.objects.exists()
     assert Visit.objects.get(pk=visit.pk).content.endswith("(sửa lỗi)")
+
+
+def test_the_nature_of_a_visit_that_opened_a_case_is_changed_on_the_case(session, ward_official):
+    visit, _case = intake_visit_record(
+        user=ward_official,
+        session=session,
+        new_citizen=NEW_CITIZEN,
+        **visit_fields(outcome="letter_received", content_kind="denunciation"),
+    )
+    with pytest.raises(ValidationError) as error:
+        intake_visit_update(
+            user=ward_official,
+            visit=visit,
+            citizen=visit.citizen,
+            **visit_fields(outcome="letter_received", content_kind="feedback"),
+        )
+    assert "content_kind" in error.value.error_dict
+    assert Visit.objects.get(pk=visit.pk).content_kind == "denunciation"
