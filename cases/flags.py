@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES, Designation
 from cases.models import Case
+from citizens.delegations import is_mass, mass_q, mass_threshold
 from core.periods import half_year_start
 
 # The booleans on Case that mirror the designated flags, so lists filter on them with an index.
@@ -39,7 +40,7 @@ def flag_filter(flag: str, today: date) -> Q:
     """The condition of each flag, for list filters and statistics."""
     is_open = Q(status__in=OPEN_STATUSES)
     return {
-        "mass": Q(people_count__gte=settings.DELEGATION_THRESHOLD),
+        "mass": mass_q(),
         "backlogged": is_open & Q(received_on__lt=backlog_cutoff(today)),
         "prolonged": is_open & (Q(received_on__lt=prolonged_cutoff(today)) | Q(letter_count__gte=2)),
         Designation.OVER_LEVEL: Q(is_over_level=True),
@@ -62,13 +63,14 @@ class Flag:
 def case_flags(case: Case, *, today: date, letter_count: int, designations: list) -> list[Flag]:
     """The flags on a case and why each is on."""
     flags = []
-    threshold = settings.DELEGATION_THRESHOLD
-    if case.people_count >= threshold:
+    if is_mass(case.people_count):
         flags.append(
             Flag(
                 "mass",
                 _("Mass"),
-                _("{count} people; the threshold is {threshold}.").format(count=case.people_count, threshold=threshold),
+                _("{count} people; the threshold is {threshold}.").format(
+                    count=case.people_count, threshold=mass_threshold()
+                ),
             )
         )
     is_open = case.status in OPEN_STATUSES

@@ -13,6 +13,7 @@ from accounts.confidentiality import is_masked, log_identity_views, mask_records
 from cases.choices import OPEN_STATUSES, EventKind
 from cases.flags import Flag, case_flags
 from cases.models import Case, CaseDeadline, CaseField
+from citizens.delegations import mass_q
 from core.history import history_entries
 
 # Events whose note names a document (a document attached, or voided): a file name may name the denouncer.
@@ -173,6 +174,6 @@ def area_watch_cases(*, unit, user) -> list[Case]:
         Case.objects.visible_to(user)
         .active()
         .filter(unit_id__in=area, status__in=OPEN_STATUSES)
-        .filter(Q(is_hot_spot=True) | Q(people_count__gte=settings.DELEGATION_THRESHOLD))
+        .filter(Q(is_hot_spot=True) | mass_q())
         .select_related("unit")[:20]
     )

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 
-from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone, translation
@@ -18,8 +17,10 @@ from accounts.scoping import subtree_ids
 from cases.choices import CaseKind, CaseStatus, DeadlineStep, LetterDisposition, Outcome
 from cases.models import Case, CaseDeadline, CaseField, Letter
 from citizens.choices import SessionKind, SessionStatus
+from citizens.delegations import mass_q
 from citizens.models import ReceptionSession, Visit
 from citizens.selectors import duty_compliance
+from citizens.stats import MASS as MASS_DELEGATION
 from organizations.models import Inspection, InspectionConclusion, PlanTask, Unit, UnitSuccession, WeakDossier
 from organizations.weak_list import weak_figures
 
@@ -55,12 +56,11 @@ def reception_figures(unit_ids, start: date, end: date) -> dict[str, int]:
         heads_in_person=Count("pk", filter=~Q(head_position="") & Q(head_in_person=True)),
         heads_delegated=Count("pk", filter=~Q(head_position="") & Q(head_in_person=False)),
     )
-    mass = Q(is_mass_delegation=True)
     figures |= Visit.objects.filter(is_void=False, session__in=sessions).aggregate(
         visits=Count("pk"),
         people=Coalesce(Sum("people_count"), 0),
-        delegations=Count("pk", filter=mass),
-        delegation_people=Coalesce(Sum("people_count", filter=mass), 0),
+        delegations=Count("pk", filter=MASS_DELEGATION),
+        delegation_people=Coalesce(Sum("people_count", filter=MASS_DELEGATION), 0),
         cases_opened=Count("opened_case"),
     )
     return figures
@@ -149,7 +149,7 @@ def _case_counts(start: date, end: date) -> dict[str, object]:
             "pk", filter=resolved & Q(outcome__in=[Outcome.WITHDRAWN, Outcome.SUSPENDED, Outcome.TERMINATED])
         ),
         "backlogged": Count("pk", filter=carried & open_at_end),
-        "mass": Count("pk", filter=to_handle & Q(people_count__gte=settings.DELEGATION_THRESHOLD)),
+        "mass": Count("pk", filter=to_handle & mass_q()),
         "over_level": Count("pk", filter=to_handle & Q(is_over_level=True)),
         "hot_spots": Count("pk", filter=to_handle & Q(is_hot_spot=True)),
         "focus": Count("pk", filter=to_handle & Q(is_focus=True)),

@@ -3,21 +3,21 @@
 Citizens are found again by identity number (CCCD) within the unit that records them, as citizen_find_or_create
 does. The reception book comes one row per visit; rows with the same unit, date, kind and session number (or no
 number) are one session. Sessions, visits and citizens obey the services' rules (online reception only from
-01/07/2026, a held session not in the future, mass delegations from DELEGATION_THRESHOLD people, repeat visitors
+01/07/2026, a held session not in the future, mass delegations as citizens.delegations counts them, repeat visitors
 recognised); a visit whose outcome was "letter received" does not open a case here: the cases come from the
 cases register, with their own numbers, so that importing both registers does not count a case twice."""
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from citizens.choices import HeadPosition, SessionKind, SessionMode, SessionStatus, VisitOutcome
+from citizens.delegations import is_mass
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
-from citizens.services import _validate_session, visit_rule_errors
+from citizens.services import validate_session, visit_rule_errors
 from core.models import NumberSequence
 from core.text import fold
 from imports.base import (
@@ -316,7 +316,7 @@ class SessionImporter(Importer):
                     created_by=context.user,
                 )
                 try:
-                    _validate_session(session)
+                    validate_session(session)
                 except ValidationError as error:
                     self.apply_validation_error(
                         row, error, {"starts_at": "date", "mode": "mode", "head_position": "head_position"}
@@ -356,7 +356,7 @@ class SessionImporter(Importer):
             people = v["people_count"] or 1
             for name, message in visit_rule_errors(
                 people_count=people,
-                is_mass_delegation=people >= settings.DELEGATION_THRESHOLD,
+                is_mass_delegation=is_mass(people),
                 outcome=v["outcome"],
                 transferred_to=v["transferred_to"],
                 refusal_reason=v["refusal_reason"],
@@ -373,7 +373,7 @@ class SessionImporter(Importer):
                 session=session,
                 citizen=citizen,
                 people_count=people,
-                is_mass_delegation=people >= settings.DELEGATION_THRESHOLD,
+                is_mass_delegation=is_mass(people),
                 content=v["content"],
                 content_kind=v["content_kind"] or "",
                 field=case_field,
