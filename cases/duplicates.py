@@ -21,7 +21,6 @@ from accounts.roles import Action
 from accounts.scoping import subtree_ids, unit_scope
 from cases.models import Case
 from citizens.models import Citizen
-from core.text import fold
 from organizations.models import Unit, UnitSuccession
 
 SIMILAR_CONTENT_WINDOW = timedelta(days=180)
@@ -55,9 +54,7 @@ def duplicate_candidates(*, case: Case, user, limit: int = 10, path: str = "") -
     if citizen is not None:
         if citizen.national_id:
             person |= Q(national_id=citizen.national_id)
-        name, address = fold(citizen.full_name), fold(citizen.address)
-        if name and address:
-            person |= Q(search_text__startswith=f"{name} |", search_text__endswith=address)
+        person |= Citizen.same_name_and_address(citizen.full_name, citizen.address)
     others = Case.objects.active().exclude(pk=case.pk).select_related("unit", "complainant")
     # The citizens first (through their own indexes), then their cases (through the complainant index).
     people = Citizen.objects.filter(person).order_by().values_list("pk", flat=True)[:100] if citizen else []

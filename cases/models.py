@@ -196,11 +196,35 @@ class Case(models.Model):
         return _("Case %(number)s") % {"number": self.number}
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(f"{self.number} {self.summary} {self.respondent}")
+        self.refresh_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def search_text_for(*, number: str, summary: str, respondent: str) -> str:
+        """The folded text anyone in scope may search a case by. The one formula: save(), imports and the data
+        generator all come here (the generator passes parts it folded already; folding is idempotent)."""
+        return fold(f"{number} {summary} {respondent}")
+
+    @staticmethod
+    def identity_text_for(*, complainant_name: str, complainant_address: str, other_complainants: str) -> str:
+        """The folded names of who brought the case, searchable only where identities may be seen."""
+        return fold(f"{complainant_name} {complainant_address} {other_complainants}")
+
+    def refresh_search_text(self) -> None:
+        self.search_text = self.search_text_for(number=self.number, summary=self.summary, respondent=self.respondent)
+
+    def refresh_identity_text(self) -> None:
+        """Called by whatever changes who brought the case (services, imports), not by save(): it reads the
+        complainant, a query when not loaded."""
+        complainant = self.complainant if self.complainant_id else None
+        self.identity_text = self.identity_text_for(
+            complainant_name=complainant.full_name if complainant else "",
+            complainant_address=complainant.address if complainant else "",
+            other_complainants=self.other_complainants,
+        )
 
     @property
     def is_confidential(self) -> bool:
@@ -297,11 +321,19 @@ class Letter(models.Model):
         return _("Letter %(number)s") % {"number": self.number}
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(f"{self.number} {self.title} {self.summary}")
+        self.refresh_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:letter_detail", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def search_text_for(*, number: str, title: str, summary: str) -> str:
+        """The folded text a letter is searched by; the one formula (save(), imports, the data generator)."""
+        return fold(f"{number} {title} {summary}")
+
+    def refresh_search_text(self) -> None:
+        self.search_text = self.search_text_for(number=self.number, title=self.title, summary=self.summary)
 
     @property
     def is_confidential(self) -> bool:

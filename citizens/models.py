@@ -69,11 +69,31 @@ class Citizen(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(f"{self.full_name} | {self.national_id} | {self.phone} | {self.address}")
+        self.refresh_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("citizens:citizen_detail", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def search_text_for(*, full_name: str, national_id: str, phone: str, address: str) -> str:
+        """The folded text a citizen is searched by: the name first, the address last, so that the same name and
+        address is a prefix and a suffix (same_name_and_address). The one formula: save(), the demo and the data
+        generator (which passes parts it folded already; folding is idempotent)."""
+        return fold(f"{full_name} | {national_id} | {phone} | {address}")
+
+    @staticmethod
+    def same_name_and_address(full_name: str, address: str) -> models.Q:
+        """Citizens recorded with this name and address, whatever the accents and spacing (a B-tree prefix)."""
+        name, address = fold(full_name), fold(address)
+        if not (name and address):
+            return models.Q(pk__in=[])
+        return models.Q(search_text__startswith=f"{name} |", search_text__endswith=address)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = self.search_text_for(
+            full_name=self.full_name, national_id=self.national_id, phone=self.phone, address=self.address
+        )
 
 
 class ReceptionSessionQuerySet(ScopedQuerySet):
@@ -163,7 +183,7 @@ class Visit(models.Model):
     """One visit (lượt tiếp) within a session: one person, or a group speaking on one matter.
 
     Statistics count visits, people (people_count) and cases (a visit that received a letter opens one)
-    separately. A group of DELEGATION_THRESHOLD people or more is a mass delegation (đoàn đông người).
+    separately. A group large enough is a mass delegation (đoàn đông người; citizens.delegations).
     """
 
     SCOPE_FIELD = "session__unit"

@@ -9,7 +9,6 @@ ratings, dossiers and everything below are created or entered by the 'datagen' u
 from datetime import date, timedelta
 from decimal import Decimal
 
-from core.text import fold
 from organizations.choices import DossierOrigin, DossierStatus, InspectionKind, RatingLevel, TaskStatus, TaskType
 from organizations.models import (
     DossierEvent,
@@ -115,7 +114,17 @@ class WeakPhase:
             unit_id = self.loader.new_id(self.t["units"])
             code = f"{CODE_PREFIX}{self.codes[place.id]}-{n}"
             self.t["units"].rows.append(
-                (unit_id, place.id, name, UnitKind.GRASSROOTS, "", code, None, None, fold(f"{name} {code}")[:250])
+                (
+                    unit_id,
+                    place.id,
+                    name,
+                    UnitKind.GRASSROOTS,
+                    "",
+                    code,
+                    None,
+                    None,
+                    Unit.search_text_for(name=name, code=code),
+                )
             )
             rows.append((unit_id, name))
         return rows

@@ -13,9 +13,9 @@ from accounts.models import User
 from cases.choices import CaseKind
 from cases.models import CaseField
 from citizens.choices import HeadPosition, SessionKind, SessionStatus, VisitOutcome
+from citizens.delegations import is_mass
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.models import NumberSequence
-from core.text import fold
 from devtools import fake
 from organizations.models import Unit
 
@@ -55,7 +55,7 @@ def ensure_reception_demo(ward: Unit, official: User, *, seed: int, months: int 
         for _ in range(120)
     ]
     for citizen in citizens:
-        citizen.search_text = fold(f"{citizen.full_name} | {citizen.national_id} | {citizen.phone} | {citizen.address}")
+        citizen.refresh_search_text()  # bulk_create does not call save()
     citizens = bulk_create_with_history(citizens, Citizen, default_user=official)
 
     sessions = []
@@ -150,7 +150,7 @@ def ensure_reception_demo(ward: Unit, official: User, *, seed: int, months: int 
                     session=session,
                     citizen=citizen,
                     people_count=people,
-                    is_mass_delegation=people >= 5,
+                    is_mass_delegation=is_mass(people),
                     content=content,
                     content_kind=_content_kind(content),
                     field=fields[field_code],

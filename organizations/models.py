@@ -1,4 +1,5 @@
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +34,12 @@ def existing_on(on: date | None = None, prefix: str = "") -> models.Q:
 
 
 class UnitQuerySet(TreeQuerySet, ScopedQuerySet):
+    if TYPE_CHECKING:  # django-tree-queries ships no types: the TreeQuerySet methods this project calls
+
+        def with_tree_fields(self, tree_fields: bool = True) -> "UnitQuerySet": ...
+        def ancestors(self, of: "Unit | int", *, include_self: bool = False) -> "UnitQuerySet": ...
+        def descendants(self, of: "Unit | int", *, include_self: bool = False) -> "UnitQuerySet": ...
+
     def current(self, on: date | None = None) -> "UnitQuerySet":
         """Units that exist on a date (today by default)."""
         return self.filter(existing_on(on))
@@ -103,8 +110,16 @@ class Unit(TreeNode):
         return reverse("organizations:unit_detail", kwargs={"pk": self.pk})
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(f"{self.name} {self.code}")
+        self.refresh_search_text()
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_text_for(*, name: str, code: str) -> str:
+        """The folded text a unit is searched by; the one formula (save() and the data generator)."""
+        return fold(f"{name} {code}")
+
+    def refresh_search_text(self) -> None:
+        self.search_text = self.search_text_for(name=self.name, code=self.code)
 
     def clean(self) -> None:
         super().clean()
