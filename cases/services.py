@@ -17,7 +17,6 @@ from cases.choices import (
     ArchiveReason,
     Attempt,
     CaseKind,
-    CaseStatus,
     Channel,
     Complexity,
     DeadlineStep,
@@ -26,7 +25,14 @@ from cases.choices import (
     LetterDisposition,
     Outcome,
 )
-from cases.deadlines import compute_due, find_rule, intake_step
+from cases.deadlines import (
+    AWAITING_INTAKE,
+    DeadlinePlanner,
+    deadline_start,
+    deadlines_meet,
+    intake_step,
+    refresh_due_on,
+)
 from cases.flags import DESIGNATION_FIELDS, designated_flag_is_on
 from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, DeadlineExtension, Letter
 from cases.workflow import MOVES, second_time_refusal
@@ -34,7 +40,6 @@ from citizens.models import Citizen, Visit
 from core.locking import KEEP, Keep, apply_given, lock
 from core.models import NumberSequence
 from core.services import save_with_history
-from core.text import fold
 from organizations.models import Unit
 
 
@@ -53,46 +58,6 @@ def register_number(*, unit_id: int, register: str, year: int) -> str:
 
 def _event(case: Case, user: User, kind: str, note: str = "", from_status: str = "", to_status: str = "") -> None:
     CaseEvent.objects.create(case=case, user=user, kind=kind, note=note, from_status=from_status, to_status=to_status)
-
-
-def _refresh_identity_text(case: Case) -> None:
-    names = [case.complainant.full_name, case.complainant.address] if case.complainant_id else []
-    case.identity_text = fold(" ".join([*names, case.other_complainants]))
-
-
-def _refresh_due_on(case: Case) -> None:
-    """The case's current due date is the earliest deadline not yet met."""
-    case.due_on = case.deadlines.filter(met_on__isnull=True).order_by("due_on").values_list("due_on", flat=True).first()
-
-
-def _start_deadline(case: Case, *, user, step: str, counted_from: date) -> CaseDeadline | None:
-    rule = find_rule(step=step, case=case, on=counted_from)
-    if rule is None:
-        return None
-    due_on = compute_due(rule=rule, counted_from=counted_from)
-    deadline, _created = CaseDeadline.objects.update_or_create(
-        case=case,
-        step=step,
-        defaults={"rule": rule, "counted_from": counted_from, "due_on": due_on, "met_on": None, "extensions": 0},
-    )
-    _event(
-        case,
-        user,
-        EventKind.DEADLINE,
-        _("{step}: due {due} ({days} {kind} from {start}; {basis})").format(
-            step=deadline.get_step_display(),
-            due=due_on.strftime("%d/%m/%Y"),
-            days=rule.days,
-            kind=rule.get_day_kind_display(),
-            start=counted_from.strftime("%d/%m/%Y"),
-            basis=rule.legal_basis,
-        ),
-    )
-    return deadline
-
-
-def _meet_deadlines(case: Case, steps: list[str], on: date) -> None:
-    case.deadlines.filter(step__in=steps, met_on__isnull=True).update(met_on=on)
 
 
 # Letters -------------------------------------------------------------------------------------------------------
@@ -277,11 +242,10 @@ def _new_case(
         is_remote_area=is_remote_area,
     )
     case.number = register_number(unit_id=unit_id, register="case", year=case.received_on.year)
-    _refresh_identity_text(case)
+    case.refresh_identity_text()
     save_with_history(case, user=user)
     _event(case, user, EventKind.CREATED, to_status=case.status)
-    _start_deadline(case, user=user, step=intake_step(case.kind), counted_from=case.received_on)
-    _refresh_due_on(case)
+    deadline_start(case=case, user=user, step=intake_step(case.kind), counted_from=case.received_on)
     case.save(update_fields=["due_on"])
     return case
 
@@ -382,12 +346,11 @@ def case_update(
             "result_notes": result_notes,
         },
     )
-    _refresh_identity_text(case)
+    case.refresh_identity_text()
     save_with_history(case, user=user)
-    if case.kind != old_kind and case.status in (CaseStatus.RECEIVED, CaseStatus.CLASSIFIED):
-        case.deadlines.filter(met_on__isnull=True, step=intake_step(old_kind)).update(met_on=timezone.localdate())
-        _start_deadline(case, user=user, step=intake_step(case.kind), counted_from=case.received_on)
-        _refresh_due_on(case)
+    if case.kind != old_kind and case.status in AWAITING_INTAKE:
+        deadlines_meet(case=case, steps=[intake_step(old_kind)], on=timezone.localdate())
+        deadline_start(case=case, user=user, step=intake_step(case.kind), counted_from=case.received_on)
         case.save(update_fields=["due_on"])
     return case
 
@@ -423,17 +386,16 @@ def case_transition(
     case.status = step.target
     if move == "accept":
         case.accepted_on = on
-        _meet_deadlines(case, [intake_step(case.kind), DeadlineStep.LETTER_PROCESSING], on)
-        _start_deadline(case, user=user, step=DeadlineStep.RESOLVE, counted_from=on)
+        deadlines_meet(case=case, steps=[intake_step(case.kind), DeadlineStep.LETTER_PROCESSING], on=on)
+        deadline_start(case=case, user=user, step=DeadlineStep.RESOLVE, counted_from=on)
     elif move in ("not_accept", "transfer", "archive"):
-        _meet_deadlines(case, [intake_step(case.kind), DeadlineStep.LETTER_PROCESSING], on)
+        deadlines_meet(case=case, steps=[intake_step(case.kind), DeadlineStep.LETTER_PROCESSING], on=on)
     elif move == "conclude":
         case.concluded_on, case.outcome = on, outcome
-        _meet_deadlines(case, [DeadlineStep.RESOLVE], on)
+        deadlines_meet(case=case, steps=[DeadlineStep.RESOLVE], on=on)
     elif move == "close":
         case.closed_on = on
-        _meet_deadlines(case, list(DeadlineStep.values), on)
-    _refresh_due_on(case)
+        deadlines_meet(case=case, steps=DeadlineStep.values, on=on)
     save_with_history(case, user=user)
     _event(case, user, EventKind.TRANSITION, note=note.strip(), from_status=old_status, to_status=case.status)
     return case
@@ -479,7 +441,9 @@ def case_extend_deadline(*, user: User, case: Case, step: str, decision_number: 
             )
         )
     previous = deadline.due_on
-    deadline.due_on = compute_due(rule=deadline.rule, counted_from=previous, days=deadline.rule.extension_days)
+    deadline.due_on = DeadlinePlanner().due(
+        rule=deadline.rule, counted_from=previous, days=deadline.rule.extension_days
+    )
     deadline.extensions += 1
     deadline.save(update_fields=["due_on", "extensions"])
     DeadlineExtension.objects.create(
@@ -490,7 +454,7 @@ def case_extend_deadline(*, user: User, case: Case, step: str, decision_number: 
         new_due_on=deadline.due_on,
         decided_by=user,
     )
-    _refresh_due_on(case)
+    refresh_due_on(case)
     case.save(update_fields=["due_on"])
     _event(
         case,

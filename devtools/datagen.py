@@ -23,7 +23,6 @@ import csv
 import io
 import random
 import time
-from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -44,14 +43,13 @@ from cases.choices import (
     CaseStatus,
     Channel,
     Complexity,
-    DeadlineStep,
     Designation,
     EventKind,
     LetterContent,
     LetterDisposition,
     Outcome,
 )
-from cases.deadlines import compute_due, find_rule, intake_step, work_calendar
+from cases.deadlines import AWAITING_INTAKE, CaseFacts, DeadlinePlanner, current_due_on
 from cases.models import (
     Case,
     CaseDeadline,
@@ -59,11 +57,11 @@ from cases.models import (
     CaseEvent,
     CaseField,
     DeadlineExtension,
-    DeadlineRule,
     Letter,
 )
 from cases.services import one_year_after
 from citizens.choices import HeadPosition, SessionKind, SessionMode, SessionStatus, VisitOutcome
+from citizens.delegations import is_mass, mass_q
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from citizens.services import ONLINE_RECEPTION_FROM
 from core.text import fold
@@ -199,7 +197,6 @@ STATUS_BY_AGE = [
 ]
 ACCEPT_PATH = frozenset({S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.CONCLUDED, S.IMPLEMENTED})
 CONCLUDED = frozenset({S.CONCLUDED, S.IMPLEMENTED})
-INTAKE_OPEN = frozenset({S.RECEIVED, S.CLASSIFIED})
 RESOLVE_OPEN = frozenset({S.ACCEPTED, S.VERIFYING, S.DIALOGUE})
 SESSION_KIND_WEIGHTS = {
     SessionKind.REGULAR: 55,
@@ -652,40 +649,11 @@ def communes(scale: Scale, rng: random.Random) -> list[Family]:
     ]
 
 
-class RuleBook:
-    """`find_rule` and `compute_due` for millions of deadlines with a few dozen queries: the rule is looked up
-    once per case profile and period of validity of the rules, the due date once per (rule, start day)."""
-
-    def __init__(self) -> None:
-        self.calendar = work_calendar()
-        bounds = set()
-        for valid_from, valid_to in DeadlineRule.objects.values_list("valid_from", "valid_to"):
-            if valid_from:
-                bounds.add(valid_from)
-            if valid_to:
-                bounds.add(valid_to + timedelta(days=1))
-        self.bounds = sorted(bounds)
-        self._rules: dict[tuple, DeadlineRule | None] = {}
-        self._due: dict[tuple, date] = {}
-
-    def rule(self, step: str, kind: str, attempt: str, complexity: str, remote: bool, on: date) -> DeadlineRule | None:
-        key = (step, kind, attempt, complexity, remote, bisect_right(self.bounds, on))
-        if key not in self._rules:
-            profile = Case(kind=kind, attempt=attempt, complexity=complexity, is_remote_area=remote)
-            self._rules[key] = find_rule(step=step, case=profile, on=on)
-        return self._rules[key]
-
-    def due(self, rule: DeadlineRule, start: date) -> date:
-        key = (rule.pk, start)
-        if key not in self._due:
-            self._due[key] = compute_due(rule=rule, counted_from=start, calendar=self.calendar)
-        return self._due[key]
-
-
 @dataclass
 class Person:
     id: int
-    identity: str  # folded name and address, for Case.identity_text
+    name: str  # folded, for Case.identity_text
+    address: str  # folded
 
 
 @dataclass
@@ -717,7 +685,7 @@ class Generator:
             self.start = self.today.replace(year=self.today.year - YEARS, day=28)
         self.families = communes(scale, rng)
         self.family_weights = list(accumulate(rng.lognormvariate(0, 0.5) for _ in self.families))
-        self.rules = RuleBook()
+        self.planner = DeadlinePlanner()
         self.numbers: dict[tuple, int] = {}
         self.national_ids: set[str] = set()
         self.visited: set[int] = set()
@@ -791,7 +759,9 @@ class Generator:
             address = f"Số {house}, ngõ {lane} phố {street}, {place.tail}"
             address_folded = f"so {house}, ngo {lane} pho {_fold(street)}, {_fold(place.tail)}"
         name_folded = _fold(name)
-        search = f"{name_folded} | {national_id} | {phone} | {address_folded}".replace("  ", " ")
+        search = Citizen.search_text_for(
+            full_name=name_folded, national_id=national_id, phone=phone, address=address_folded
+        )
         citizen_id = self.loader.new_id(self.t["citizens"])
         self.t["citizens"].rows.append(
             (
@@ -806,7 +776,7 @@ class Generator:
                 self.sink.timestamp(day, minute),
             )
         )
-        person = Person(citizen_id, f"{name_folded} {address_folded}")
+        person = Person(citizen_id, name_folded, address_folded)
         if rng.random() < REPEATER_SHARE:
             family.repeaters.append(person)
         return person
@@ -828,7 +798,7 @@ class Generator:
         """Sessions with their visits, cases (a third opened at a visit) with their letters, deadlines, timeline
         and designations, repeat letters and letters that never become cases."""
         rng, today = self.rng, self.today
-        calendar = self.rules.calendar
+        calendar = self.planner.calendar
         session_days = self.days + [today + timedelta(days=n) for n in range(SCHEDULED_AHEAD_DAYS + 1)]
         # Public bodies receive on working days; volumes vary from day to day.
         session_weights = [calendar.is_working_day(d) * rng.uniform(0.7, 1.3) for d in session_days]
@@ -950,8 +920,8 @@ class Generator:
                 session_id,
                 person.id,
                 people,
-                people >= 5,
-                f"{fake.full_name(rng)}, {fake.full_name(rng)}" if people >= 5 else "",
+                is_mass(people),
+                f"{fake.full_name(rng)}, {fake.full_name(rng)}" if is_mass(people) else "",
                 summary,
                 kind,
                 field_id,
@@ -1027,7 +997,7 @@ class Generator:
                 concluded = self.after(accepted, 20, 75)
                 if status == S.CLOSED:
                     closed = self.after(concluded, 5, 90)
-        elif status not in INTAKE_OPEN:
+        elif status not in AWAITING_INTAKE:
             intake_end = self.after(received, 2, 10)
             if status == S.CLOSED:
                 closed = self.after(intake_end, 5, 60)
@@ -1083,10 +1053,12 @@ class Generator:
         if people > 1 and rng.random() < 0.5:
             names = [fake.full_name(rng) for _ in range(min(people - 1, rng.randint(1, 3)))]
             others = ", ".join(names) + (f" và {people - 1 - len(names)} người khác" if people - 1 > len(names) else "")
-        identity = f"{person.identity} {fold(others)}" if others else person.identity
+        identity = Case.identity_text_for(
+            complainant_name=person.name, complainant_address=person.address, other_complainants=fold(others)
+        )
 
         flags = []
-        mass = people >= 5
+        mass = is_mass(people)
         if rng.random() < 0.0015 + 0.03 * mass:
             flags.append(Designation.HOT_SPOT)
         if rng.random() < 0.003 + 0.02 * is_open:
@@ -1097,19 +1069,19 @@ class Generator:
         case_id = self.loader.new_id(t["cases"])
         created_at = sink.timestamp(day, minute)
         # Deadlines as the services would have set them: intake from receipt, resolution from acceptance.
-        due_dates = []
-        for step, start, met in (
-            (intake_step(kind), day, intake_end),
-            (DeadlineStep.RESOLVE, accepted, concluded or closed),
-        ):
-            if start is None:
-                continue
-            rule = self.rules.rule(step, kind, attempt, complexity, remote, start)
-            if rule is None:
-                continue
-            due = self.rules.due(rule, start)
-            if met is None:
-                due_dates.append(due)
+        facts = CaseFacts(
+            kind=kind,
+            attempt=attempt,
+            complexity=complexity,
+            is_remote_area=remote,
+            status=status,
+            received_on=day,
+            accepted_on=accepted,
+            concluded_on=concluded,
+            closed_on=closed,
+        )
+        planned = self.planner.plan_past(facts, intake_ended_on=intake_end)
+        for step, rule, start, due, met in planned:
             t["deadlines"].rows.append((self.loader.new_id(t["deadlines"]), case_id, step, rule.pk, start, due, met, 0))
         number = self.number("case", place.id, day.year)
         t["cases"].rows.append(
@@ -1144,11 +1116,11 @@ class Generator:
                 Designation.OVER_LEVEL in flags,
                 Designation.HOT_SPOT in flags,
                 Designation.FOCUS in flags,
-                min(due_dates) if due_dates else None,
+                current_due_on(planned),
                 None,
                 False,
                 "",
-                " ".join(part for part in (number.lower(), summary_folded, respondent_folded) if part),
+                Case.search_text_for(number=number, summary=summary_folded, respondent=respondent_folded),
                 identity,
                 self.user_id,
                 created_at,
@@ -1244,7 +1216,7 @@ class Generator:
                 case_id,
                 False,
                 "",
-                f"{number.lower()} {_fold(title)} {summary_folded}",
+                Letter.search_text_for(number=number, title=_fold(title), summary=summary_folded),
                 self.user_id,
                 self.sink.timestamp(day, minute),
             )
@@ -1544,7 +1516,7 @@ def profile(user: User) -> dict[str, float]:
         "land_and_site_clearance": share(cases.filter(field__code__in=["dat-dai", "giai-phong-mat-bang"])),
         "from_a_visit": share(cases.filter(source_visit__isnull=False)),
         "letters_per_case": round(Letter.objects.filter(created_by=user).count() / total, 2),
-        "mass": share(cases.filter(people_count__gte=5)),
+        "mass": share(cases.filter(mass_q())),
         "hot_spot": share(cases.filter(is_hot_spot=True)),
         "focus": share(cases.filter(is_focus=True)),
         "over_level": share(cases.filter(is_over_level=True)),

@@ -24,16 +24,16 @@ from cases.choices import (
     CaseStatus,
     Channel,
     Complexity,
-    DeadlineStep,
     Designation,
     EventKind,
     LetterContent,
     LetterDisposition,
     Outcome,
 )
-from cases.deadlines import compute_due, intake_step, work_calendar
-from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, DeadlineRule, Letter
-from cases.services import DESIGNATION_FIELDS, _refresh_identity_text, one_year_after
+from cases.deadlines import DeadlinePlanner, current_due_on, deadline_note
+from cases.flags import DESIGNATION_FIELDS
+from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, Letter
+from cases.services import one_year_after
 from citizens.models import Citizen
 from core.text import fold
 from imports.base import (
@@ -216,67 +216,6 @@ def _today() -> date:
 
 
 # Cases ---------------------------------------------------------------------------------------------------------
-
-
-class DeadlinePlanner:
-    """Statutory deadlines of imported cases, from the rules table and holidays read once. The rule is chosen as
-    cases.deadlines.find_rule chooses it (most specific rule in force), without a query per case."""
-
-    def __init__(self):
-        self.rules = list(DeadlineRule.objects.all())
-        self.calendar = work_calendar()
-
-    def rule(self, *, step: str, case: Case, on: date) -> DeadlineRule | None:
-        def applies(rule: DeadlineRule) -> bool:
-            return (
-                rule.step == step
-                and rule.case_kind in ("", case.kind)
-                and rule.attempt in ("", case.attempt)
-                and rule.complexity in ("", case.complexity)
-                and rule.remote_area in (None, case.is_remote_area)
-                and (rule.valid_from is None or rule.valid_from <= on)
-                and (rule.valid_to is None or rule.valid_to >= on)
-            )
-
-        def specificity(rule: DeadlineRule) -> int:
-            return sum([bool(rule.case_kind), bool(rule.attempt), bool(rule.complexity), rule.remote_area is not None])
-
-        return max(filter(applies, self.rules), key=specificity, default=None)
-
-    def deadlines(self, case: Case) -> list[CaseDeadline]:
-        """The deadlines the workflow would have started for a case with these dates and this status: the intake
-        step from receipt (met on acceptance), resolution from acceptance (met on conclusion), all met on closing.
-        A step that ended on a date the register does not give (a case not accepted, transferred or archived
-        without a closing date) gets no deadline rather than an invented date."""
-        planned = []
-
-        def start(step: str, counted_from: date, met_on: date | None) -> None:
-            rule = self.rule(step=step, case=case, on=counted_from)
-            if rule is not None:
-                due_on = compute_due(rule=rule, counted_from=counted_from, calendar=self.calendar)
-                planned.append(
-                    CaseDeadline(step=step, rule=rule, counted_from=counted_from, due_on=due_on, met_on=met_on)
-                )
-
-        ended = case.closed_on
-        if case.accepted_on:
-            start(intake_step(case.kind), case.received_on, case.accepted_on)
-            start(DeadlineStep.RESOLVE, case.accepted_on, case.concluded_on or ended)
-        elif case.status in (CaseStatus.RECEIVED, CaseStatus.CLASSIFIED) or ended:
-            start(intake_step(case.kind), case.received_on, ended)
-        return planned
-
-
-def _deadline_note(deadline: CaseDeadline) -> str:
-    rule = deadline.rule
-    return _("{step}: due {due} ({days} {kind} from {start}; {basis})").format(
-        step=deadline.get_step_display(),
-        due=deadline.due_on.strftime("%d/%m/%Y"),
-        days=rule.days,
-        kind=rule.get_day_kind_display(),
-        start=deadline.counted_from.strftime("%d/%m/%Y"),
-        basis=rule.legal_basis,
-    )
 
 
 def import_note(context: ImportContext, row: Row) -> str:
@@ -556,12 +495,12 @@ class CaseImporter(Importer):
         cases, deadlines = [], {}
         for row in creates:
             case = row.data["case"]
-            _refresh_identity_text(case)
-            case.search_text = fold(f"{case.number} {case.summary} {case.respondent}")  # as Case.save does
+            case.refresh_identity_text()
+            case.refresh_search_text()  # bulk_create does not call save()
             for key, designation in self.FLAGS.items():
                 setattr(case, DESIGNATION_FIELDS[designation], bool(row.values[key]))
-            planned = planner.deadlines(case)
-            case.due_on = min((d.due_on for d in planned if d.met_on is None), default=None)
+            planned = planner.plan_past(case)
+            case.due_on = current_due_on(planned)
             deadlines[id(case)] = planned
             cases.append(case)
         bulk_create_with_history(cases, Case, batch_size=1000, default_user=user)
@@ -570,9 +509,8 @@ class CaseImporter(Importer):
             note = import_note(context, row)
             events.append(CaseEvent(case=case, user=user, kind=EventKind.CREATED, to_status=case.status, note=note))
             for deadline in deadlines[id(case)]:
-                deadline.case = case
-                deadline_rows.append(deadline)
-                events.append(CaseEvent(case=case, user=user, kind=EventKind.DEADLINE, note=_deadline_note(deadline)))
+                deadline_rows.append(CaseDeadline(case=case, **deadline._asdict()))
+                events.append(CaseEvent(case=case, user=user, kind=EventKind.DEADLINE, note=deadline_note(deadline)))
             for key, designation in self.FLAGS.items():
                 if row.values[key]:
                     designations.append(
@@ -594,7 +532,7 @@ class CaseImporter(Importer):
                 case = row.existing
                 for name, value in row.changes.items():
                     setattr(case, name, value)
-                _refresh_identity_text(case)
+                case.refresh_identity_text()
                 case._history_user = user
                 case.save()
                 labels = ", ".join(self.change_labels(row))
@@ -824,7 +762,7 @@ class LetterImporter(Importer):
         letters = []
         for row in creates:
             letter = row.data["letter"]
-            letter.search_text = fold(f"{letter.number} {letter.title} {letter.summary}")  # as Letter.save does
+            letter.refresh_search_text()  # bulk_create does not call save()
             letters.append(letter)
         bulk_create_with_history(letters, Letter, batch_size=1000, default_user=user)
         written += [(letter, CREATE, row.number) for row, letter in zip(creates, letters, strict=True)]

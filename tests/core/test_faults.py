@@ -183,7 +183,7 @@ def test_opening_a_case_from_a_visit_is_all_or_nothing(monkeypatch, held_session
 def test_opening_a_case_through_the_page_shows_an_error_page_and_saves_nothing(
     monkeypatch, held_session, ward_official
 ):
-    monkeypatch.setattr(case_services, "_start_deadline", _raise(IntegrityError))
+    monkeypatch.setattr(case_services, "deadline_start", _raise(IntegrityError))
     browser = Client(raise_request_exception=False)
     browser.force_login(ward_official)
     before = row_counts()

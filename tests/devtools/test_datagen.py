@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from cases.choices import OPEN_STATUSES, CaseKind
 from cases.models import Case, CaseDeadline, CaseEvent, Letter
+from citizens.delegations import mass_q
 from citizens.models import Citizen, ReceptionSession, Visit
-from core.text import fold
 from devtools import datagen
 from organizations.choices import DossierStatus, RatingLevel, UnitKind
 from organizations.models import PlanTask, QualityRating, Unit, WeakDossier
@@ -95,16 +95,27 @@ def test_every_record_is_filed_under_a_commune_of_its_era(generated):
 
 
 def test_search_texts_are_folded_as_the_models_fold_them(generated, client):
+    def refolded(record, *refresh: str) -> tuple:
+        """The record's stored texts, and the texts its model's own formula gives (the generator writes the first
+        from parts folded one by one)."""
+        names = [name.removeprefix("refresh_") for name in refresh]
+        stored = tuple(getattr(record, name) for name in names)
+        for method in refresh:
+            getattr(record, method)()
+        return stored, tuple(getattr(record, name) for name in names)
+
     for case in Case.objects.filter(created_by=generated).select_related("complainant"):
-        assert case.search_text == fold(f"{case.number} {case.summary} {case.respondent}")
-        names = [case.complainant.full_name, case.complainant.address]
-        assert case.identity_text == fold(" ".join([*names, case.other_complainants]))
+        stored, folded = refolded(case, "refresh_search_text", "refresh_identity_text")
+        assert stored == folded and all(stored)
     for letter in Letter.objects.filter(created_by=generated):
-        assert letter.search_text == fold(f"{letter.number} {letter.title} {letter.summary}")
+        stored, folded = refolded(letter, "refresh_search_text")
+        assert stored == folded
     for citizen in Citizen.objects.all():
-        assert citizen.search_text == fold(
-            f"{citizen.full_name} | {citizen.national_id} | {citizen.phone} | {citizen.address}"
-        )
+        stored, folded = refolded(citizen, "refresh_search_text")
+        assert stored == folded
+    for unit in Unit.objects.filter(kind=UnitKind.GRASSROOTS, code__startswith="G"):
+        stored, folded = refolded(unit, "refresh_search_text")
+        assert stored == folded
     assert Citizen.objects.filter(search_text__contains="nguyen").exists()
 
     city = Unit.objects.get(parent__isnull=True)
@@ -123,7 +134,7 @@ def test_generated_cases_appear_in_a_steering_members_case_list(generated, clien
     newest = Case.objects.filter(created_by=generated).order_by("-received_on", "-pk").first()
     assert newest.number in response.content.decode()
     mass = client.get(reverse("cases:case_list"), {"flag": "mass"}).context["paginator"].count
-    assert mass == Case.objects.filter(people_count__gte=5).count()
+    assert mass == Case.objects.filter(mass_q()).count() > 0
 
 
 def test_a_rerun_needs_reset_and_reset_gives_the_same_data(generated):
