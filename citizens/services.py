@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,7 +161,15 @@ def citizen_find_or_create(
         if existing:
             return existing
     citizen = Citizen(unit=unit, full_name=full_name, national_id=national_id, phone=phone, address=address)
-    save_with_history(citizen, user=user)
+    try:
+        # A savepoint: a colleague may be recording the same person at this very moment. Validation passed for
+        # both, the unique constraint lets one through, and the other takes the row that one saved.
+        with transaction.atomic():
+            save_with_history(citizen, user=user)
+    except IntegrityError:
+        if not national_id:
+            raise
+        return Citizen.objects.get(unit=unit, national_id=national_id)
     return citizen
 
 
@@ -261,6 +269,7 @@ def visit_record(
     no new citizen behind. (A received letter opens a case: cases.intake records the visit through this and opens
     it in the same transaction.)"""
     require_right(user, Action.CHANGE, session.unit_id)
+    session = lock(session)  # a visit is added to the session as it is now, not as the page loaded it
     _check_session_open(session)
     citizen = _resolve_citizen(user=user, unit=session.unit, citizen=citizen, new_citizen=new_citizen)
     visit = Visit(session=session, citizen=citizen, created_by=user)

@@ -220,3 +220,29 @@ def test_voiding_a_visit_removes_it_from_the_totals_but_keeps_it(session, ward_o
     services.visit_void(user=ward_official, visit=visit, reason="Nhập nhầm buổi tiếp")
     assert visit_totals(session.visits.all())["visits"] == 0
     assert Visit.objects.filter(pk=visit.pk, is_void=True).exists()
+
+
+def test_a_visit_is_not_added_to_a_session_voided_after_the_page_loaded_it(session, ward_official):
+    loaded = ReceptionSession.objects.get(pk=session.pk)  # the page's copy
+    services.session_void(user=ward_official, session=session, reason="Nhập nhầm")
+    with pytest.raises(ValidationError):
+        services.visit_record(user=ward_official, session=loaded, new_citizen=NEW_CITIZEN, **visit_fields())
+    assert not Visit.objects.exists()
+
+
+def test_two_officials_recording_the_same_new_citizen_get_one_row(session, ward_official, monkeypatch):
+    """A colleague's row is committed between this one's look-up and its save: the look-up missed it, the constraint
+    refuses this save, and the service returns the colleague's row instead of failing."""
+    colleague = Citizen.objects.create(unit=session.unit, full_name="Trần Thị Bình", national_id="001190000123")
+    manager, real_filter, calls = type(Citizen.objects), type(Citizen.objects).filter, []
+
+    def first_look_up_misses(self, *args, **kwargs):
+        calls.append(kwargs)
+        queryset = real_filter(self, *args, **kwargs)
+        return queryset.none() if len(calls) == 1 else queryset
+
+    monkeypatch.setattr(manager, "filter", first_look_up_misses)
+    monkeypatch.setattr(Citizen, "validate_constraints", lambda self, exclude=None: None)  # as when both validated
+    citizen = services.citizen_find_or_create(user=ward_official, unit=session.unit, **NEW_CITIZEN)
+    assert citizen == colleague
+    assert Citizen.objects.filter(national_id="001190000123").count() == 1
