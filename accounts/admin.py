@@ -16,7 +16,7 @@ class RoleAssignmentInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),  # declared by Django; typed as optional
         (_("Office"), {"fields": ("full_name", "job_title", "phone")}),
     )
     list_display = ["username", "full_name", "job_title", "is_active", "is_staff"]

@@ -36,56 +36,73 @@ This module knows no domain model: it works from a record's unit and whether the
 caller or read from the record (`unit_id`, `is_confidential`).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.db.models import Q
+from django.db.models.options import Options
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PersonalDataAccess
+from accounts.models import PersonalDataAccess, User
 from accounts.roles import Action
-from accounts.scoping import UnitScope, unit_scope
+from accounts.scoping import Principal, UnitScope, unit_scope
 
 MASKED_NAME = _("Confidential (denouncer)")
 MASKED_VALUE = "***"
 
 
-class Protectable(Protocol):
-    """A record that may name a denouncer: its unit and whether it is protected (Case, Letter, Attachment; a
-    visit gives its unit through its session)."""
+class Labelled(Protocol):
+    """A record the log can name (record_label): a model instance."""
 
     pk: Any
+    _meta: ClassVar[Options[Any]]
+
+
+class Protectable(Labelled, Protocol):
+    """A record that may name a denouncer: its unit and whether it is protected (Case, Letter, Attachment; a
+    visit gives its unit through its session)."""
 
     @property
     def is_confidential(self) -> bool: ...
 
 
-def _own_unit(record) -> int | None:
-    return record.unit_id
+class Maskable(Protectable, Protocol):
+    """A record a page lists, which mask_records marks: the model declares `identity_masked` for it."""
+
+    identity_masked: bool
 
 
-def _always(record) -> bool:
+def _own_unit(record: Any) -> int:
+    """The unit of a record that has one of its own (`unit_id`: a case, a letter, a document); a visit's callers
+    pass its session's instead."""
+    unit: int = record.unit_id
+    return unit
+
+
+def _always(record: object) -> bool:
     return True
 
 
-def identity_scope(user) -> UnitScope:
+def identity_scope(user: Principal) -> UnitScope:
     """The units where `user` may see the identities behind protected records."""
     return unit_scope(user, Action.SEE_IDENTITY)
 
 
-def may_see_identity(user, unit_id: int | None) -> bool:
+def may_see_identity(user: Principal, unit_id: int | None) -> bool:
     """Whether `user` may see who is behind a protected record of `unit_id`."""
     return identity_scope(user).contains(unit_id)
 
 
-def is_masked(user, *, unit_id: int | None, confidential: bool) -> bool:
+def is_masked(user: Principal, *, unit_id: int | None, confidential: bool) -> bool:
     """Whether the identity behind a record of `unit_id` is hidden from `user`: the record is protected and the
     user does not hold the right there."""
     return confidential and not may_see_identity(user, unit_id)
 
 
-def identity_shown(user, *, unit_field: str, confidential: Q) -> Q:
+def identity_shown(user: Principal, *, unit_field: str, confidential: Q) -> Q:
     """As a query filter, the rows whose identity `user` may see: those not protected (`confidential` is the
     model's CONFIDENTIAL), and the protected ones of units where the user holds the right. For searching by name
     and for finding a person's other records."""
@@ -102,12 +119,12 @@ def masked_value(value: Any, hidden: bool) -> Any:
     return MASKED_VALUE if hidden else value
 
 
-def mask_records[R](
+def mask_records[R: Maskable](
     records: Iterable[R],
     *,
-    user,
+    user: Principal,
     path: str,
-    unit_id: Callable[[R], int | None] = _own_unit,
+    unit_id: Callable[[R], int] = _own_unit,
     confidential: Callable[[R], bool] | None = None,
     names_someone: Callable[[R], bool] = _always,
 ) -> list[R]:
@@ -116,7 +133,7 @@ def mask_records[R](
     insert. Returns the records."""
     records = list(records)
     scope = identity_scope(user)
-    shown = []
+    shown: list[tuple[R, int]] = []
     for record in records:
         protected = confidential(record) if confidential else record.is_confidential
         unit = unit_id(record)
@@ -124,24 +141,26 @@ def mask_records[R](
         if protected and not record.identity_masked and names_someone(record):
             shown.append((record, unit))
     if shown:
+        # Only a user holding the identity right somewhere is shown an identity: never a visitor or the system.
+        assert isinstance(user, User)
         _log(user=user, shown=shown, path=path)
     return records
 
 
-def log_identity_views(
-    *, user, records: Iterable[Protectable], path: str, unit_id: Callable[[Any], int | None] = _own_unit
+def log_identity_views[P: Protectable](
+    *, user: User, records: Iterable[P], path: str, unit_id: Callable[[P], int] = _own_unit
 ) -> None:
     """Log that `user` was shown the identity behind each of `records` (all protected, all shown), in one insert."""
     _log(user=user, shown=[(record, unit_id(record)) for record in records], path=path)
 
 
-def record_label(record) -> str:
+def record_label(record: Labelled) -> str:
     """How the log names a record: its kind and register number (or id), never the person's name."""
     number = getattr(record, "number", "") or f"#{record.pk}"
     return f"{capfirst(record._meta.verbose_name)} {number}"[:200]
 
 
-def log_labelled_views(*, user, views: Iterable[tuple[str, int]], path: str, batch_size: int = 1000) -> None:
+def log_labelled_views(*, user: User, views: Iterable[tuple[str, int]], path: str, batch_size: int = 1000) -> None:
     """The same for records already named by `record_label`, with their units: an export keeps only these for the
     thousands of rows it may show."""
     PersonalDataAccess.objects.bulk_create(
@@ -155,5 +174,5 @@ def log_labelled_views(*, user, views: Iterable[tuple[str, int]], path: str, bat
     )
 
 
-def _log(*, user, shown: list[tuple[Any, int | None]], path: str) -> None:
+def _log(*, user: User, shown: Iterable[tuple[Labelled, int]], path: str) -> None:
     log_labelled_views(user=user, views=[(record_label(record), unit) for record, unit in shown], path=path)

@@ -66,7 +66,9 @@ class SessionTimeoutMiddleware:
                     "Your session has expired after {minutes} minutes without activity. Please sign in again."
                 ).format(minutes=settings.SESSION_IDLE_TIMEOUT)
             if reason:
-                request.session_expired = True
+                # Read by the logout signal (accounts/signals.py) to log an expiry, not a sign-out; HttpRequest
+                # declares no such attribute.
+                request.session_expired = True  # type: ignore[attr-defined]
                 logout(request)
                 messages.warning(request, reason)
                 return redirect_to(request, _with_next("accounts:login", request))

@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -36,6 +36,10 @@ class User(AbstractUser):
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects: ClassVar[ScopedUserManager] = ScopedUserManager()
+
+    if TYPE_CHECKING:
+        # Set on the request's user by django-otp's OTPMiddleware: whether this session passed the second factor.
+        def is_verified(self) -> bool: ...
 
     class Meta:
         verbose_name = _("user")

@@ -161,6 +161,8 @@ class Case(models.Model):
 
     history = HistoricalRecords(excluded_fields=["search_text", "identity_text"])
     objects = CaseQuerySet.as_manager()
+    # Set by accounts.confidentiality.mask_records on the records a page lists: whether who is behind it is hidden.
+    identity_masked: bool
 
     class Meta:
         verbose_name = _("case")
@@ -305,6 +307,8 @@ class Letter(models.Model):
 
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = LetterQuerySet.as_manager()
+    # Set by accounts.confidentiality.mask_records on the records a page lists: whether who is behind it is hidden.
+    identity_masked: bool
 
     class Meta:
         verbose_name = _("letter")
@@ -339,7 +343,10 @@ class Letter(models.Model):
     def is_confidential(self) -> bool:
         """A denunciation, a letter of several contents (one may be a denunciation), or a letter of a denunciation
         case: its sender is protected (the rule: accounts/confidentiality.py). Reads `case` (select it)."""
-        return self.content in CONFIDENTIAL_CONTENTS or (self.case_id is not None and self.case.is_confidential)
+        if self.content in CONFIDENTIAL_CONTENTS:
+            return True
+        case = self.case if self.case_id is not None else None
+        return case is not None and case.is_confidential
 
 
 class DeadlineRule(models.Model):
@@ -562,7 +569,9 @@ class Attachment(models.Model):
     def is_confidential(self) -> bool:
         """A document of a protected case or letter may show the denouncer's name or hand (the rule:
         accounts/confidentiality.py)."""
-        return (self.case if self.case_id else self.letter).is_confidential
+        owner = self.case if self.case_id else self.letter
+        assert owner is not None  # a document belongs to a case or a letter (attachment_belongs_somewhere)
+        return owner.is_confidential
 
 
 class SavedFilter(models.Model):

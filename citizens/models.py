@@ -223,6 +223,8 @@ class Visit(models.Model):
 
     history = HistoricalRecords()
     objects = VisitQuerySet.as_manager()
+    # Set by accounts.confidentiality.mask_records on the records a page lists: whether who is behind it is hidden.
+    identity_masked: bool
 
     class Meta:
         verbose_name = _("visit")

@@ -160,10 +160,12 @@ class BatchDetailView(ScopedViewMixin, DetailView):
         labelled = []
         for link in links:
             record = link.record
-            hidden = getattr(record, "is_confidential", False) or (
-                isinstance(record, Citizen) and record.pk not in known
-            )
-            labelled.append((link, record_label(record) if hidden else str(record)))
+            if record is not None and (
+                getattr(record, "is_confidential", False) or (isinstance(record, Citizen) and record.pk not in known)
+            ):
+                labelled.append((link, record_label(record)))
+            else:
+                labelled.append((link, str(record)))
         return labelled
 
 
