@@ -10,8 +10,11 @@ The personal data access log lists core.models.PersonalDataAccess for the units 
 may see identities.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
@@ -26,6 +29,9 @@ from accounts.roles import Action
 from accounts.scoping import UnitScope, unit_scope
 from core.history import history_entries
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SECURITY = "security"
 
 
@@ -34,13 +40,19 @@ class AuditSource:
     """A table whose history the audit log shows. `related` are what the object's name needs (select_related)."""
 
     key: str
-    label: str
+    label: StrOrPromise
     model_label: str
     related: tuple[str, ...] = ()
 
     @cached_property
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
+
+    def history(self) -> models.QuerySet[Any]:
+        """The model's historical rows, from the `history` manager django-simple-history adds to every model it
+        tracks (a model class taken by its label does not declare it)."""
+        rows: models.QuerySet[Any] = getattr(self.model, "history").all()  # noqa: B009
+        return rows
 
 
 AUDIT_SOURCES = [
@@ -100,7 +112,7 @@ def audit_log_keys(*, kind: str = "", since: date | None = None, until: date | N
     for source in AUDIT_SOURCES:
         if kind and kind != source.key:
             continue
-        queryset = source.model.history.all()
+        queryset = source.history()
         if start:
             queryset = queryset.filter(history_date__gte=start)
         if end:
@@ -126,7 +138,7 @@ def audit_log_keys(*, kind: str = "", since: date | None = None, until: date | N
 def _history_page_entries(source: AuditSource, history_ids: list[int]) -> dict[int, dict]:
     """The entries of these history rows, each diffed against the object's previous version, by history id.
     Costs four queries (previous versions, rows, the objects' names) plus one per related model changed."""
-    history = source.model.history
+    history = source.history()
     previous = history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date")).order_by(
         "-history_date", "-history_id"
     )
@@ -142,11 +154,11 @@ def _history_page_entries(source: AuditSource, history_ids: list[int]) -> dict[i
     objects = source.model._default_manager.all()
     if source.related:
         objects = objects.select_related(*source.related)
-    objects = objects.in_bulk({object_id for _h, _p, object_id, _d in pairs})
+    by_id = objects.in_bulk({object_id for _h, _p, object_id, _d in pairs})
     result = {}
     for history_id, _previous_id, object_id, at in pairs:
         entry = dict(by_key[(object_id, at)])
-        entry["object"] = str(objects[object_id]) if object_id in objects else f"#{object_id}"
+        entry["object"] = str(by_id[object_id]) if object_id in by_id else f"#{object_id}"
         entry["kind"] = source.key
         result[history_id] = entry
     return result

@@ -1,6 +1,9 @@
 """The case workflow: allowed moves and the right each one needs (DESIGN §5)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +12,14 @@ from accounts.roles import Action
 from cases.choices import Attempt, CaseKind, Outcome
 from cases.choices import CaseStatus as S
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Move:
     name: str
-    label: str
+    label: StrOrPromise
     sources: frozenset[str]
     target: str
     right: str

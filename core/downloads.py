@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from django.core.files import File
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 
 from core.uploads import ALLOWED_TYPES
 
@@ -47,7 +48,7 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name, safe=_ATTR_CHARS)}"
 
 
-def _protect(response: HttpResponse, filename: str) -> HttpResponse:
+def _protect[R: HttpResponseBase](response: R, filename: str) -> R:
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,7 @@ def history_entries(
     previous: dict[int, object] = {}
     many_to_many = [f.name for f in model._meta.many_to_many]
     pending = []
-    fk_ids: dict[type, set] = defaultdict(set)
+    fk_ids: dict[type[models.Model], set[Any]] = defaultdict(set)
     for row in rows:
         old = previous.get(row.id)
         changes = []

@@ -70,7 +70,7 @@ class JsonFormatter(logging.Formatter):
     request id, method, path and user id; an exception's traceback in `exception`."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,

@@ -5,7 +5,10 @@ statement of a list page. CappedPaginator counts at most CAP + 1 rows (a COUNT o
 stops early), so a list past the cap says "more than 10,000" instead of an exact figure nobody reads, and its
 pages still go on with "next" for as long as there are rows."""
 
+from typing import Any
+
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -14,6 +17,9 @@ IDS_FIRST_FROM = 0  # rows skipped from which a page reads its ids first, then t
 
 
 class CappedPaginator(Paginator):
+    """A paginator of a queryset (it counts and slices in the database)."""
+
+    object_list: QuerySet[Any]
     cap = CAP
 
     @cached_property
@@ -52,7 +58,8 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self._rows(bottom, top), number, self)
+        # Paginator's documented hook for the page class, which django-stubs does not declare.
+        return self._get_page(self._rows(bottom, top), number, self)  # type: ignore[attr-defined]
 
     def _rows(self, bottom: int, top: int) -> list:
         """The rows from `bottom` to `top`. Deep in a list, OFFSET makes PostgreSQL read and throw away every row

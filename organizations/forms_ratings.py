@@ -2,6 +2,8 @@
 weak-organization list's period. The rules themselves are checked by organizations.services; the forms only
 offer the organizations the user may rate and turn the service's errors into messages next to the fields."""
 
+from __future__ import annotations
+
 from datetime import date
 
 import django_filters
@@ -155,7 +157,9 @@ class QualityRatingFilterSet(ScopedFilterSet):
 class CommuneYearForm(ScopedForm):
     """Which commune's organizations to rate, for which year."""
 
-    commune = forms.ModelChoiceField(label=_("Commune or ward"), queryset=Unit.objects.none())
+    commune: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=_("Commune or ward"), queryset=Unit.objects.none()
+    )
     year = _year_field()
 
     def __init__(self, *args, user, **kwargs):
@@ -174,20 +178,26 @@ class CommuneYearForm(ScopedForm):
         return cleaned
 
 
+# A line's levels: none (not rated now) or one of the levels; a regulation without the weak level drops it.
+LEVEL_CHOICES = [("", "—"), *RatingLevel.choices]
+
+
 class RatingRowForm(ScopedForm):
     """One organization's line on the commune form. A line left without a level is not rated now."""
 
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), widget=forms.HiddenInput)
-    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *RatingLevel.choices], required=False)
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(queryset=Unit.objects.none(), widget=forms.HiddenInput)
+    level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
     score = _score_field()
     reasons = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, units: QuerySet[Unit], year: int, regulation: RatingRegulation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        unit_field, level_field = self.fields["unit"], self.fields["level"]
+        assert isinstance(unit_field, forms.ModelChoiceField) and isinstance(level_field, forms.ChoiceField)
+        unit_field.queryset = units
         self.year, self.regulation = year, regulation
         if not regulation.has_weak_level:
-            self.fields["level"].choices = [c for c in self.fields["level"].choices if c[0] != RatingLevel.WEAK]
+            level_field.choices = [c for c in LEVEL_CHOICES if c[0] != RatingLevel.WEAK]
         if not regulation.uses_score:
             self.fields["score"].disabled = True
 
@@ -286,7 +296,7 @@ class WeakListForm(ScopedForm):
 
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),
         required=False,

@@ -1,5 +1,5 @@
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -280,10 +280,10 @@ class WeakReason(models.Model):
 
 
 class WeakDossierQuerySet(ScopedQuerySet):
-    def active(self) -> "WeakDossierQuerySet":
+    def active(self) -> Self:
         return self.filter(is_void=False)
 
-    def on_list(self, on: date) -> "WeakDossierQuerySet":
+    def on_list(self, on: date) -> Self:
         """Organizations on the list of weak organizations on a date: identified by then and not yet taken off
         (nor handed over to a successor unit)."""
         return self.active().filter(
@@ -388,6 +388,8 @@ class PlanTask(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
+    # Set by organizations.selectors_weak.dossier_page on the tasks the dossier page lists: timeliness() today.
+    timeliness_code: str
 
     class Meta:
         verbose_name = _("plan task")

@@ -1,12 +1,12 @@
 from django.db.models import Count, Q
 
 from accounts.roles import Action
-from accounts.scoping import unit_scope
+from accounts.scoping import Principal, unit_scope
 from organizations.choices import UnitKind
 from organizations.models import Unit, existing_on
 
 
-def unit_counts_for(user) -> dict[str, int]:
+def unit_counts_for(user: Principal) -> dict[str, int]:
     """How many units of each level the user's scope holds today, and how many abolished ones it keeps."""
     today = existing_on()
     return Unit.objects.visible_to(user, Action.VIEW).aggregate(
@@ -17,7 +17,7 @@ def unit_counts_for(user) -> dict[str, int]:
     )
 
 
-def unit_detail_context(*, unit: Unit, user) -> dict:
+def unit_detail_context(*, unit: Unit, user: Principal) -> dict:
     """What the unit page shows: its ancestors, children in scope, and the units it replaced or that replaced it."""
     scope = unit_scope(user, Action.VIEW)
     predecessors = unit.predecessor_links.select_related("predecessor", "reorganisation").order_by("predecessor__name")

@@ -7,9 +7,11 @@ neither new nor taken off: the organization changed, its weakness did not, so th
 the end figure (and the predecessor only in the start figure).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import IO
+from typing import IO, TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -19,12 +21,18 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.roles import Action
 from accounts.scoping import subtree_ids
 from core.periods import half_year_start
 from organizations.choices import DossierStatus
-from organizations.models import Inspection, Unit, WeakDossier
+from organizations.models import Inspection, Unit, WeakDossier, WeakDossierQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from accounts.scoping import Principal
 
 FIGURES = [
     ("at_start", gettext_lazy("on the list at the start of the period")),
@@ -58,7 +66,16 @@ def period_presets(today: date) -> list[Period]:
     ]
 
 
-def _dossiers(*, user, unit: Unit | None, action: str) -> QuerySet[WeakDossier]:
+class PlanProgress(TypedDict):
+    """What weak_remaining adds to each dossier: its plan as it stood on the period's end."""
+
+    task_count: int
+    tasks_done: int
+    tasks_late: int
+    last_inspection_on: date | None
+
+
+def _dossiers(*, user: Principal, unit: Unit | None, action: str) -> WeakDossierQuerySet[WeakDossier, WeakDossier]:
     dossiers = WeakDossier.objects.visible_to(user, action)
     if unit is not None:
         # Through the tree and the reorganisation edges, as scope does: a new ward includes the wards it replaced.
@@ -66,7 +83,9 @@ def _dossiers(*, user, unit: Unit | None, action: str) -> QuerySet[WeakDossier]:
     return dossiers
 
 
-def weak_figures(*, user, start: date, end: date, unit: Unit | None = None, action: str = Action.VIEW) -> dict:
+def weak_figures(
+    *, user: Principal, start: date, end: date, unit: Unit | None = None, action: str = Action.VIEW
+) -> dict:
     """The four figures of the period as distinct organizations, in one query: `at_start` (on the list the day
     before `start`), `identified` (identified during the period, not continued from another unit's dossier),
     `taken_off` (taken off the list during the period) and `at_end` (on the list on `end`)."""
@@ -83,7 +102,9 @@ def weak_figures(*, user, start: date, end: date, unit: Unit | None = None, acti
     )
 
 
-def weak_remaining(*, user, end: date, unit: Unit | None = None, action: str = Action.VIEW) -> QuerySet[WeakDossier]:
+def weak_remaining(
+    *, user: Principal, end: date, unit: Unit | None = None, action: str = Action.VIEW
+) -> QuerySet[WithAnnotations[WeakDossier, PlanProgress]]:
     """The organizations on the list on `end`, one row each (its latest dossier, should it have two), with the
     plan's progress as it stood on `end` (`task_count`, `tasks_done`, `tasks_late`: past its deadline and not
     done by then) and the date of the last inspection or urging by then (`last_inspection_on`)."""
@@ -136,7 +157,7 @@ def write_weak_list_xlsx(
     out: IO[bytes],
     *,
     figures: dict,
-    dossiers: QuerySet[WeakDossier],
+    dossiers: QuerySet[WithAnnotations[WeakDossier, PlanProgress]],
     start: date,
     end: date,
     unit: Unit | None,
@@ -146,6 +167,7 @@ def write_weak_list_xlsx(
     figures, then one row per organization. Returns the number of organizations written."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet (typed as optional, of any kind)
     sheet.title = _("Weak organizations")[:31]
     bold = Font(bold=True)
     title = _("Weak grassroots party organizations")
@@ -187,7 +209,7 @@ def write_weak_list_xlsx(
         )
         for column in (5, 10):
             sheet.cell(row=sheet.max_row, column=column).number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = sheet.cell(row=heading_row + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=heading_row + 1, column=1).coordinate
     sheet.auto_filter.ref = f"A{heading_row}:{get_column_letter(len(columns))}{heading_row + count}"
     workbook.save(out)
     return count

@@ -7,8 +7,11 @@ The organization's own committee drafts, amends and submits (a right on the orga
 above — a right on the organization's parent unit — approves, returns, re-assesses, takes the organization off the
 list or carries it into the next year: an organization never approves its own consolidation plan."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,9 @@ from accounts.roles import Action
 from accounts.scoping import has_right
 from organizations.choices import DossierStatus as S
 from organizations.choices import RatingLevel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # A rating of "did not complete its tasks" (or "weak", under 27-HD/BTCTW of 2014 which still had that level) puts
 # the organization on the list: a draft dossier opens for it.
@@ -43,15 +49,15 @@ class Move:
     `date_label` names the date the move records (none if empty); `secondary` marks a step back or aside."""
 
     name: str
-    label: str
+    label: StrOrPromise
     sources: frozenset[str]
     target: str
     right: str
     by: By
-    refusal: str
-    note_label: str = ""
-    note_missing: str = ""
-    date_label: str = ""
+    refusal: StrOrPromise
+    note_label: StrOrPromise = ""
+    note_missing: StrOrPromise = ""
+    date_label: StrOrPromise = ""
     secondary: bool = False
 
 

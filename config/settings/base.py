@@ -2,6 +2,7 @@
 (see .env.example); the defaults run the app on SQLite with Celery tasks executed in-process."""
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -242,7 +243,7 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="so-theo-doi@localhost")
 
-LOGGING = {
+LOGGING: dict[str, Any] = {  # logging.config.dictConfig's schema
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

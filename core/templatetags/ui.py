@@ -50,7 +50,7 @@ def error_summary(*forms_):
 def filter_chips(context, filterset) -> list[dict]:
     """Active filters as removable chips: each with its label, value and the URL without it."""
     request = context["request"]
-    chips = []
+    chips: list[dict] = []
     form = filterset.form
     if not form.is_bound or not form.is_valid():
         return chips
