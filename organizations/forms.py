@@ -13,6 +13,9 @@ PARTY_KINDS = [UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE]
 
 
 class DossierForm(ScopedModelForm):
+    # Its own narrowing joins the units the user may change and those they review.
+    scope_action = Action.VIEW
+
     class Meta:
         model = WeakDossier
         fields = ["unit", "year", "origin", "identified_on", "reasons", "other_reasons", "responsible_leader", "goals"]

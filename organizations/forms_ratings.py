@@ -294,6 +294,9 @@ class WeakListForm(ScopedForm):
     """The period and the unit of the weak-organization list; an empty date is the current statistical half
     year (core.periods)."""
 
+    # A list to read: the units the user may see.
+    scope_action = Action.VIEW
+
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(

@@ -9,6 +9,9 @@ from reports.choices import PeriodKind
 
 
 class ReportRequestForm(ScopedForm):
+    # The units offered are those where the user may compile a report.
+    scope_action = Action.COMPILE
+
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     period_kind = forms.ChoiceField(
         label=_("Report period"), choices=PeriodKind.choices, initial=PeriodKind.HALF_YEAR, widget=forms.RadioSelect

@@ -150,3 +150,15 @@ def test_the_system_principal_owns_no_personal_record(ward_official):
     Notification.objects.create(user=ward_official, key="k", message="m")
     assert not Notification.objects.visible_to(SYSTEM).exists()
     assert Notification.objects.visible_to(ward_official).count() == 1
+
+
+def test_a_forms_choices_follow_the_right_it_is_for(city, ward, grassroots, steering_member, district_reviewer):
+    """The gate narrows a form's choices by the form's own right: a steering member (who compiles, but changes
+    nothing) is offered the city in the report form; a reviewer is offered the organizations they review."""
+    from organizations.forms import DossierForm
+    from organizations.forms_ratings import WeakListForm
+    from reports.forms import ReportRequestForm
+
+    assert city in set(ReportRequestForm(user=steering_member).fields["unit"].queryset)
+    assert grassroots in set(DossierForm(user=district_reviewer).fields["unit"].queryset)
+    assert city in set(WeakListForm(user=steering_member).fields["unit"].queryset)
