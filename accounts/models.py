@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -10,7 +10,7 @@ from accounts.scoping import unit_scope
 
 
 class UserQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = Action.VIEW) -> "UserQuerySet":
+    def visible_to(self, user, action: str = Action.VIEW) -> Self:
         """People holding an active role in a unit of the user's scope: a list of handlers or authors must not name
         people of other units."""
         scope = unit_scope(user, action)
@@ -50,7 +50,7 @@ class User(AbstractUser):
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
-    def active(self) -> "RoleAssignmentQuerySet":
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
 

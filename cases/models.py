@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -46,11 +48,11 @@ class CaseField(models.Model):
 
 
 class CaseQuerySet(ScopedQuerySet):
-    def active(self) -> "CaseQuerySet":
+    def active(self) -> Self:
         """Cases that count: not voided and not merged into another as a duplicate."""
         return self.filter(ACTIVE)
 
-    def not_closed(self) -> "CaseQuerySet":
+    def not_closed(self) -> Self:
         """Cases still being worked on (a dialogue can still discuss them)."""
         return self.exclude(status=CaseStatus.CLOSED)
 
@@ -239,7 +241,7 @@ CONFIDENTIAL_CONTENTS = (LetterContent.DENUNCIATION, LetterContent.MULTIPLE)
 
 
 class LetterQuerySet(ScopedQuerySet):
-    def active(self) -> "LetterQuerySet":
+    def active(self) -> Self:
         return self.filter(is_void=False)
 
 

@@ -1,20 +1,24 @@
 """Reads of cases: lists with masking applied, the case page, due-soon and overdue lists."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.confidentiality import is_masked, log_identity_views, mask_records, masked_value
+from accounts.models import User
+from accounts.scoping import Principal
 from cases.choices import OPEN_STATUSES, EventKind
 from cases.flags import Flag, case_flags
-from cases.models import Case, CaseDeadline, CaseField
+from cases.models import Case, CaseDeadline, CaseField, CaseQuerySet
 from citizens.delegations import mass_q
 from core.history import history_entries
+from organizations.models import Unit
 
 # Events whose note names a document (a document attached, or voided): a file name may name the denouncer.
 DOCUMENT_EVENTS = frozenset({EventKind.ATTACHMENT, EventKind.VOIDED})
@@ -39,7 +43,7 @@ EVENT_FIELDS = frozenset(
 )
 
 
-def case_list_queryset() -> QuerySet:
+def case_list_queryset() -> CaseQuerySet[Case, Case]:
     """Cases for the lists, with what a row shows joined; the folded search texts (the longest columns, never
     shown) are left in the database."""
     return (
@@ -55,13 +59,13 @@ def names_someone(case: Case) -> bool:
     return case.complainant_id is not None or bool(case.other_complainants)
 
 
-def mask_identities(cases, user, *, path: str) -> None:
+def mask_identities(cases: Iterable[Case], user: Principal, *, path: str) -> None:
     """Mark each case whose complainant the user may not see (`case.identity_masked`); log the protected ones
     shown (accounts/confidentiality.py). One insert at most."""
     mask_records(cases, user=user, path=path, names_someone=names_someone)
 
 
-def due_queryset(*, user, overdue: bool) -> QuerySet:
+def due_queryset(*, user: Principal, overdue: bool) -> CaseQuerySet[Case, Case]:
     """Open cases in scope that are overdue, or due within DUE_SOON_DAYS, earliest first."""
     today = timezone.localdate()
     cases = case_list_queryset().visible_to(user).filter(status__in=OPEN_STATUSES, due_on__isnull=False)
@@ -84,7 +88,7 @@ class CasePage:
     designations: list
 
 
-def case_page(*, case: Case, user, path: str) -> CasePage:
+def case_page(*, case: Case, user: User, path: str) -> CasePage:
     """Everything the case page shows, in a fixed number of queries. The complainant of a denunciation is
     masked without the identity right (also in the history); when shown, the view is logged."""
     today = timezone.localdate()
@@ -133,7 +137,7 @@ def case_page(*, case: Case, user, path: str) -> CasePage:
     )
 
 
-def flag_counts(*, user) -> dict[str, int]:
+def flag_counts(*, user: Principal) -> dict[str, int]:
     """How many open cases in scope carry each designated flag (for the overview)."""
     return (
         Case.objects.visible_to(user)
@@ -149,7 +153,7 @@ def flag_counts(*, user) -> dict[str, int]:
     )
 
 
-def case_trends(*, user, months: int = 12) -> dict[str, list[dict]]:
+def case_trends(*, user: Principal, months: int = 12) -> dict[str, list[dict]]:
     """Cases received in scope over the last months, by month and by field (two grouped queries), for the
     overview's charts."""
     today = timezone.localdate()
@@ -166,7 +170,7 @@ def case_trends(*, user, months: int = 12) -> dict[str, list[dict]]:
     }
 
 
-def area_watch_cases(*, unit, user) -> list[Case]:
+def area_watch_cases(*, unit: Unit, user: Principal) -> list[Case]:
     """The open hot-spot and mass cases of an organization's area (its own unit and the committee above), shown on
     its weak-organization dossier as evidence of a complex security or complaint situation (DESIGN §3)."""
     area = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -97,7 +99,7 @@ class Citizen(models.Model):
 
 
 class ReceptionSessionQuerySet(ScopedQuerySet):
-    def active(self) -> "ReceptionSessionQuerySet":
+    def active(self) -> Self:
         return self.filter(is_void=False)
 
 
@@ -175,7 +177,7 @@ class ReceptionSession(models.Model):
 
 
 class VisitQuerySet(ScopedQuerySet):
-    def active(self) -> "VisitQuerySet":
+    def active(self) -> Self:
         return self.filter(is_void=False)
 
 

@@ -7,12 +7,13 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Aggregate, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.confidentiality import identity_scope, log_identity_views, mask_records, may_see_identity
+from accounts.models import User
 from accounts.scoping import Principal
 from citizens.choices import DutyPeriod, HeadPosition, SessionStatus
 from citizens.models import Citizen, ReceptionDutyRule, ReceptionSession, Visit
@@ -21,12 +22,12 @@ from core.history import history_entries
 from organizations.models import Unit
 
 
-def _visit_subquery(aggregate):
+def _visit_subquery(aggregate: Aggregate) -> Coalesce:
     visits = Visit.objects.filter(session=OuterRef("pk"), is_void=False).order_by().values("session")
     return Coalesce(Subquery(visits.annotate(value=aggregate).values("value"), output_field=IntegerField()), 0)
 
 
-def session_list_queryset() -> QuerySet:
+def session_list_queryset() -> QuerySet[ReceptionSession]:
     """Sessions with, per row, the visits, people and cases opened (correlated subqueries: one query a page)."""
     return (
         ReceptionSession.objects.active()
@@ -56,7 +57,7 @@ def known_only_as_denouncer() -> Q:
     return reduce(or_, protected) & ~reduce(or_, known)
 
 
-def citizens_shown(queryset: QuerySet, user) -> QuerySet:
+def citizens_shown(queryset: QuerySet[Citizen], user: Principal) -> QuerySet[Citizen]:
     """The citizens of `queryset` that `user` may know of: a person known only as a denouncer is left out, except
     in the units where the user may see identities (for lists, search and look-ups)."""
     scope = identity_scope(user)
@@ -74,7 +75,7 @@ class SessionPage:
     totals: dict[str, int]
 
 
-def session_page(*, session: ReceptionSession, user, path: str) -> SessionPage:
+def session_page(*, session: ReceptionSession, user: Principal, path: str) -> SessionPage:
     """The visits of a session with their citizens and cases, and the session's totals. Who came is masked
     (`visit.identity_masked`) on a protected visit the user may not see; shown, it is logged."""
     visits = list(session.visits.active().select_related("citizen", "field", "opened_case").order_by("pk"))
@@ -99,7 +100,7 @@ def citizen_visits(*, citizen: Citizen, user: Principal) -> list[Visit]:
     return [visit for visit in visits if not visit.identity_masked]
 
 
-def schedule(*, user, days: int = 60) -> QuerySet:
+def schedule(*, user: Principal, days: int = 60) -> QuerySet[ReceptionSession]:
     """Upcoming scheduled sessions in scope (lịch tiếp công dân)."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return (
@@ -141,7 +142,7 @@ def _mondays(first: date, last: date) -> list[date]:
     return result
 
 
-def duty_compliance(*, user, month: date) -> list[DutyRow]:
+def duty_compliance(*, user: Principal, month: date) -> list[DutyRow]:
     """Per unit in scope and per head with a duty, the days the head received citizens in person in `month`
     against the rule. Day counts come from one grouped query; the week rule counts the weeks starting in the
     month (Monday) in which the head received on enough days."""
@@ -196,7 +197,7 @@ def duty_compliance(*, user, month: date) -> list[DutyRow]:
 VISIT_IDENTITY_FIELDS = frozenset({"citizen", "representatives"})
 
 
-def session_history(*, session: ReceptionSession, user=None, path: str = "") -> list[dict]:
+def session_history(*, session: ReceptionSession, user: User | None = None, path: str = "") -> list[dict]:
     """The session's and its visits' history, newest first: who, when, and old → new per field. On a protected
     visit, who came (the citizen, the group's other representatives) shows as changed without the values unless
     `user` may see it (without a user, never); shown, it is logged."""
@@ -209,8 +210,8 @@ def session_history(*, session: ReceptionSession, user=None, path: str = "") -> 
     protected_entries = history_entries(
         visits.filter(id__in=ids), label=_("Visit"), mask_fields=VISIT_IDENTITY_FIELDS if hidden else frozenset()
     )
-    if not hidden:
-        labels = {Visit._meta.get_field(name).verbose_name for name in VISIT_IDENTITY_FIELDS}
+    if user is not None and not hidden:
+        labels = {field.verbose_name for field in Visit._meta.fields if field.name in VISIT_IDENTITY_FIELDS}
         changed = {e["object_id"] for e in protected_entries if any(c["field"] in labels for c in e["changes"])}
         shown = [visit for visit in protected if visit.pk in changed]
         if shown:
@@ -219,7 +220,7 @@ def session_history(*, session: ReceptionSession, user=None, path: str = "") -> 
     return sorted(entries + protected_entries, key=lambda e: e["at"], reverse=True)
 
 
-def reception_month_summary(*, user, month: date) -> dict[str, int]:
+def reception_month_summary(*, user: Principal, month: date) -> dict[str, int]:
     """This month's reception figures in the user's scope, for the overview page."""
     first = month.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])

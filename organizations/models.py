@@ -36,15 +36,15 @@ def existing_on(on: date | None = None, prefix: str = "") -> models.Q:
 class UnitQuerySet(TreeQuerySet, ScopedQuerySet):
     if TYPE_CHECKING:  # django-tree-queries ships no types: the TreeQuerySet methods this project calls
 
-        def with_tree_fields(self, tree_fields: bool = True) -> "UnitQuerySet": ...
-        def ancestors(self, of: "Unit | int", *, include_self: bool = False) -> "UnitQuerySet": ...
-        def descendants(self, of: "Unit | int", *, include_self: bool = False) -> "UnitQuerySet": ...
+        def with_tree_fields(self, tree_fields: bool = True) -> Self: ...
+        def ancestors(self, of: "Unit | int", *, include_self: bool = False) -> Self: ...
+        def descendants(self, of: "Unit | int", *, include_self: bool = False) -> Self: ...
 
-    def current(self, on: date | None = None) -> "UnitQuerySet":
+    def current(self, on: date | None = None) -> Self:
         """Units that exist on a date (today by default)."""
         return self.filter(existing_on(on))
 
-    def committees(self) -> "UnitQuerySet":
+    def committees(self) -> Self:
         """Today's units that keep the registers (reception, letters, reports): city, district and commune level."""
         return self.current().filter(kind__in=[UnitKind.CITY, UnitKind.DISTRICT, UnitKind.COMMUNE])
 
