@@ -1,10 +1,12 @@
 """The contract of an importer (one per kind of record, next to its domain) and the parts every kind shares:
 columns with their headings and accepted variants, rows with their errors, the unit a row belongs to."""
 
+from __future__ import annotations
+
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import has_right, subtree_ids
 from core.text import fold
@@ -171,7 +174,7 @@ class Importer(ABC):
         labels = []
         for name in row.changes:
             key = self.field_columns.get(name, name)
-            labels.append(self.heading(key) if key in keys else str(self.model._meta.get_field(name).verbose_name))
+            labels.append(self.heading(key) if key in keys else str(model_field(self.model, name).verbose_name))
         return labels
 
     @staticmethod
@@ -206,7 +209,7 @@ class Importer(ABC):
         """Set the row's action to unchanged or update from the fields that differ."""
         row.changes = {}
         for name, value in wanted.items():
-            field = instance._meta.get_field(name)
+            field = model_field(type(instance), name)
             if field.many_to_one:  # compare ids: reading the related object would cost a query per row
                 differs = getattr(instance, field.attname) != (value.pk if value is not None else None)
             else:
@@ -214,6 +217,15 @@ class Importer(ABC):
             if differs:
                 row.changes[name] = value
         row.action = UPDATE if row.changes else UNCHANGED
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A field of the model itself by name (Options.get_field also answers reverse relations, which importers
+    never name)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field")
+    return field
 
 
 def parse_cells(columns: list[Column], positions: dict[str, int], number: int, cells: list) -> Row:
@@ -239,7 +251,7 @@ def column_positions(columns: list[Column], headings: list[str]) -> dict[str, in
     """Which heading of the file is which column: the first heading matching a column's heading or one of its
     variants, in Vietnamese or English, without case or diacritics."""
     folded = [fold(heading.rstrip("*: ")) for heading in headings]
-    positions = {}
+    positions: dict[str, int] = {}
     for column in columns:
         names = column.names()
         for index, heading in enumerate(folded):
@@ -266,9 +278,9 @@ def bump_sequence(*, register: str, numbers: Iterable[tuple[int, str]]) -> None:
 
     highest: dict[tuple[int, int], int] = {}
     for unit_id, number in numbers:
-        head, _sep, year = number.partition("/")
-        if head.isdigit() and year.isdigit() and len(year) == 4:
-            key = (unit_id, int(year))
+        head, _sep, year_text = number.partition("/")
+        if head.isdigit() and year_text.isdigit() and len(year_text) == 4:
+            key = (unit_id, int(year_text))
             highest[key] = max(highest.get(key, 0), int(head))
     for (unit_id, year), value in highest.items():
         sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
@@ -279,7 +291,13 @@ def bump_sequence(*, register: str, numbers: Iterable[tuple[int, str]]) -> None:
             sequence.save(update_fields=["last_value"])
 
 
-def void_records(model: type[models.Model], records: list[models.Model], *, user, reason: str) -> list:
+class Voidable(Protocol):
+    """A record that is voided, never deleted (its model may also keep a `void_reason`)."""
+
+    is_void: bool
+
+
+def void_records[V: Voidable](model: type[models.Model], records: list[V], *, user: User, reason: str) -> list[V]:
     """Mark records void with the reason, as each domain's void service does, with a history entry by `user`."""
     from simple_history.utils import bulk_update_with_history
 

@@ -1,6 +1,7 @@
 """The kinds of records that can be imported, in the order a committee brings its registers in (units before
 their ratings, citizens before the sessions and cases that name them)."""
 
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from imports.base import Importer
@@ -21,5 +22,5 @@ def importer_for(kind: str) -> Importer:
     return import_string(KINDS[kind])()
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[tuple[str, Promise]]:
     return [(kind, importer_for(kind).label) for kind in KINDS]

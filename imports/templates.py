@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from imports.base import Importer
 from imports.values import ChoiceParser, parse_bool, parse_date
@@ -22,6 +23,7 @@ def _accepted(column) -> str:
 def template_workbook(importer: Importer) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet (typed as optional, of any kind)
     sheet.title = str(importer.label)[:31]
     bold = Font(bold=True)
     for index, column in enumerate(importer.columns, start=1):

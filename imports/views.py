@@ -1,6 +1,8 @@
 """Pages of spreadsheet imports: the list, upload, the preview with its errors and confirmation, progress while a
 worker runs, the result with the records created and the voiding of a mistaken import, and the templates."""
 
+from __future__ import annotations
+
 import io
 
 from django import forms
@@ -34,7 +36,7 @@ RECORDS_SHOWN = 200
 
 class ImportForm(ScopedForm):
     kind = forms.ChoiceField(label=gettext_lazy("What the file holds"))
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=gettext_lazy("Into the unit"),
         queryset=Unit.objects.none(),
         help_text=gettext_lazy("Rows may name units below it by their code; rows of other units are errors."),

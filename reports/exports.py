@@ -14,6 +14,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -31,6 +32,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from organizations.choices import UnitKind
 from reports.choices import PeriodKind
@@ -48,13 +50,14 @@ SECTION_TITLES = {
     "cases": ("Giải quyết vụ việc", "D. Giải quyết vụ việc"),
 }
 SUBJECT = "công tác củng cố tổ chức cơ sở đảng yếu kém và công tác tiếp công dân, giải quyết khiếu nại, tố cáo"
-PERIOD_PHRASES = {
+# By PeriodKind (a report's period_kind is read back as a plain string).
+PERIOD_PHRASES: dict[str, str] = {
     PeriodKind.QUARTER_1: "quý I năm {year}",
     PeriodKind.HALF_YEAR: "6 tháng đầu năm {year}",
     PeriodKind.NINE_MONTHS: "9 tháng năm {year}",
     PeriodKind.YEAR: "năm {year}",
 }
-NEXT_PERIODS = {
+NEXT_PERIODS: dict[str, str] = {
     PeriodKind.QUARTER_1: "QUÝ II NĂM {year}",
     PeriodKind.HALF_YEAR: "6 THÁNG CUỐI NĂM {year}",
     PeriodKind.NINE_MONTHS: "NHỮNG THÁNG CUỐI NĂM {year}",
@@ -121,17 +124,24 @@ def place_and_date(on: date | None, place: str = PLACE) -> str:
     return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
 
 
-def _period(report: Report) -> dict[str, date]:
+class ReportPeriod(TypedDict):
+    start: date
+    end: date
+    previous_start: date | None  # the same period of last year, when the figures compare with it
+    previous_end: date | None
+
+
+def _period(report: Report) -> ReportPeriod:
     stored = report.figures.get("period") or {}
 
-    def read(key: str, default: date | None) -> date | None:
-        return date.fromisoformat(stored[key]) if stored.get(key) else default
+    def read(key: str) -> date | None:
+        return date.fromisoformat(stored[key]) if stored.get(key) else None
 
     return {
-        "start": read("start", report.start),
-        "end": read("end", report.end),
-        "previous_start": read("previous_start", None),
-        "previous_end": read("previous_end", None),
+        "start": read("start") or report.start,
+        "end": read("end") or report.end,
+        "previous_start": read("previous_start"),
+        "previous_end": read("previous_end"),
     }
 
 
@@ -572,7 +582,8 @@ def _header(document, report: Report, state_format: bool) -> None:
     left_width, right_width = HEADER_WIDTHS[state_format]
     _widths(table, [left_width, right_width])
     left, right = table.rows[0].cells
-    on = _cutoff(report).date() if report.data_cutoff else None
+    cutoff = _cutoff(report)
+    on = cutoff.date() if cutoff else None
     if state_format:
         name = _administrative_name(_unit_name(report)).upper()
         _cell_paragraph(left, "ỦY BAN NHÂN DÂN", size=13, bold=True)
@@ -827,7 +838,9 @@ def report_xlsx(report: Report) -> bytes:
     period, numbers as numbers, with native bar charts of cases by field and by month."""
     figures = report.figures
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    default_sheet = workbook.active
+    assert isinstance(default_sheet, Worksheet)  # a new workbook's one sheet (typed as optional, of any kind)
+    workbook.remove(default_sheet)
     workbook.properties.creator = workbook.properties.lastModifiedBy = _unit_name(report)
     workbook.properties.title = f"Phụ lục số liệu {period_phrase(report)}"
 

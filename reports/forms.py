@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ class ReportRequestForm(ScopedForm):
     # The units offered are those where the user may compile a report.
     scope_action = Action.COMPILE
 
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     period_kind = forms.ChoiceField(
         label=_("Report period"), choices=PeriodKind.choices, initial=PeriodKind.HALF_YEAR, widget=forms.RadioSelect
     )

@@ -1,17 +1,20 @@
 """Reads of reports: what the level above sees of the submissions from below."""
 
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.roles import Action
+from accounts.scoping import Principal
 from organizations.models import Unit
 from reports.choices import PeriodKind, ReportStatus
 from reports.models import Report
 
 
-def submissions_overview(*, unit: Unit, user, query) -> dict:
+def submissions_overview(*, unit: Unit, user: Principal, query: QueryDict) -> dict:
     """The units directly below `unit` with their submitted report for the period (or none yet), and the roll-up
     of the submitted figures: the sum of each row over the submissions (rates are not summed)."""
-    period_kind = query.get("period_kind") if query.get("period_kind") in PeriodKind.values else PeriodKind.HALF_YEAR
+    requested = query.get("period_kind", "")
+    period_kind = requested if requested in PeriodKind.values else PeriodKind.HALF_YEAR
     try:
         year = int(query.get("year") or timezone.localdate().year)
     except ValueError:
