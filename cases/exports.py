@@ -119,7 +119,9 @@ def describe_filter(filterset: CaseFilterSet) -> str:
             elif isinstance(item, date):
                 shown.append(item.strftime("%d/%m/%Y"))
             elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-                shown.append(str(dict(field.choices).get(item, item)))
+                # Pairs: ChoiceField normalises its choices when they are set; django-stubs types the getter as
+                # whatever the setter accepts (a mapping, a Choices class, a callable).
+                shown.append(str(dict(field.choices).get(item, item)))  # type: ignore[arg-type]
             else:
                 shown.append(str(item))
         parts.append(f"{field.label}: {', '.join(shown)}")

@@ -10,7 +10,7 @@ from accounts.roles import ROLE_RIGHTS, Action
 from accounts.scoping import ScopedForm, ancestor_ids
 from cases.choices import CaseKind, Designation, Outcome
 from cases.models import Case, CaseField
-from core.forms import DATE_INPUT
+from core.forms import DATE_INPUT, model_choice_field
 
 
 class CaseForm(forms.ModelForm):
@@ -74,7 +74,7 @@ class AssignForm(ScopedForm):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         # Only people who may change this unit's records, so the list leaks no one from elsewhere.
-        self.fields["handler"].queryset = (
+        model_choice_field(self, "handler").queryset = (
             User.objects.filter(
                 is_active=True,
                 role_assignments__is_active=True,

@@ -12,7 +12,7 @@ from cases.choices import OPEN_STATUSES, ArchiveReason, CaseKind, Channel, Lette
 from cases.models import Case, CaseField, Letter
 from citizens.models import Citizen
 from citizens.selectors import citizens_shown
-from core.forms import DATE_INPUT
+from core.forms import DATE_INPUT, model_choice_field
 from organizations.models import Unit
 
 # Radio answers of the nullable yes/no fields. The values are what NullBooleanField reads and what the radio
@@ -231,7 +231,7 @@ class LetterDisposeForm(ScopedForm):
     def __init__(self, *args, letter: Letter, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.letter = letter
-        self.fields["case"].queryset = (
+        model_choice_field(self, "case").queryset = (
             Case.objects.visible_to(user, Action.CHANGE)
             .active()
             .filter(unit_id=letter.unit_id, status__in=OPEN_STATUSES)

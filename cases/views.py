@@ -134,7 +134,7 @@ class CaseActionView(ABC, ScopedViewMixin, DetailView):
     model = Case
     scope_action = Action.CHANGE
     http_method_names = ["post"]
-    form_class = None
+    form_class: type[forms.Form] | None = None
 
     def get_form(self, case):
         return self.form_class(self.request.POST)

@@ -70,7 +70,6 @@ class OwnExportsMixin(ScopedViewMixin):
     """An export belongs to the user who asked for it: nobody else may see its progress or download it (the gate's
     OwnedQuerySet); only a user with the export right somewhere comes this far."""
 
-    model = ExportJob
     scope_action = Action.EXPORT
 
 
@@ -79,6 +78,7 @@ class ExportCreateView(OwnExportsMixin, ListView):
     """GET: the user's recent exports (to come back to a long one). POST: export the list as it is filtered:
     small exports are written at once, large ones in a worker while the status page shows the progress."""
 
+    model = ExportJob
     template_name = "cases/export_status.html"
     context_object_name = "jobs"
     paginate_by = 20
@@ -115,6 +115,7 @@ def _queue_export(job_pk: int, language: str) -> None:
 class ExportStatusView(OwnExportsMixin, DetailView):
     """The progress of one export, polled by htmx every 2 s (the fragment) until it is ready or failed."""
 
+    model = ExportJob
     template_name = "cases/export_status.html"
     context_object_name = "job"
 
@@ -127,6 +128,8 @@ class ExportStatusView(OwnExportsMixin, DetailView):
 @method_decorator(ratelimit("export"), name="dispatch")
 class ExportDownloadView(OwnExportsMixin, DetailView):
     """The file of a finished export, as a download that is never cached."""
+
+    model = ExportJob
 
     def get(self, request, *args, **kwargs):
         job = self.get_object()

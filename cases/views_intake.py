@@ -19,7 +19,7 @@ from core.generic import add_service_errors
 class VisitFormMixin:
     """Adding and editing a visit: a full page, or a fragment inside the session page when asked by htmx."""
 
-    template_name = "citizens/visit_form.html"
+    template_name: str | None = "citizens/visit_form.html"  # Django's views declare it optional
     partial_template_name = "citizens/partials/visit_form.html"
 
     def render_form(self, form, session, visit=None):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,7 +69,9 @@ class LetterPageMixin:
     """The letter page, shown by the detail view and again by the classify and dispose views with their
     errors next to the fields."""
 
-    template_name = "cases/letter_detail.html"
+    page_template = "cases/letter_detail.html"
+    template_name: str | None = page_template  # Django's views declare it optional
+    request: HttpRequest
 
     def render_page(self, letter: Letter, *, classify_form=None, dispose_form=None):
         request, user = self.request, self.request.user
@@ -95,7 +98,7 @@ class LetterPageMixin:
             # Voided documents stay listed, struck through, as on the case page.
             "letter_attachments": list(letter.attachments.select_related("uploaded_by")),
         }
-        return render(request, self.template_name, context)
+        return render(request, self.page_template, context)
 
 
 class LetterDetailView(LetterPageMixin, ScopedViewMixin, DetailView):

@@ -38,7 +38,9 @@ class ReceptionSessionFilterSet(ScopedFilterSet):
     )
     # The fields a visit is classified in (the cases app's table, reached through the relation).
     field = django_filters.ModelChoiceFilter(
-        queryset=Visit._meta.get_field("field").related_model.objects.all(), label=_("Field"), method="filter_visits"
+        queryset=Visit._meta.get_field("field").related_model._default_manager.all(),
+        label=_("Field"),
+        method="filter_visits",
     )
     outcome = django_filters.ChoiceFilter(
         choices=VisitOutcome.choices, label=_("Visit outcome"), method="filter_visits", empty_label=_("All")

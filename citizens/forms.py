@@ -11,6 +11,7 @@ from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from citizens.selectors import citizens_shown
 from citizens.services import visit_rule_errors
 from citizens.validators import validate_national_id, validate_phone
+from core.forms import choice_field, model_choice_field
 from organizations.models import Unit
 
 # Text inputs in the dd/mm/yyyy form the users' documents use (a browser's own date picker follows the
@@ -124,9 +125,11 @@ class VisitForm(ScopedModelForm):
         super().__init__(*args, user=user, **kwargs)
         self.session = session
         citizens = Citizen.objects.visible_to(user, Action.CHANGE).filter(unit=session.unit)
-        self.fields["citizen"].queryset = citizens_shown(citizens, user)
-        self.fields["field"].queryset = self.fields["field"].queryset.filter(is_active=True)
-        self.fields["outcome"].choices = VisitOutcome.choices
+        model_choice_field(self, "citizen").queryset = citizens_shown(citizens, user)
+        field_choice = model_choice_field(self, "field")
+        assert field_choice.queryset is not None  # a model form's foreign key offers all its records to start with
+        field_choice.queryset = field_choice.queryset.filter(is_active=True)
+        choice_field(self, "outcome").choices = VisitOutcome.choices
         self.fields["content_kind"].help_text = _("Required when a letter is received: it decides the deadlines.")
         self.fields["is_mass_delegation"].help_text = _(
             "Marked automatically for a group of {threshold} people or more on one matter."
@@ -137,7 +140,7 @@ class VisitForm(ScopedModelForm):
             self.initial["citizen"] = self.instance.citizen_id
         if self.identity_masked:
             # The person stays as recorded, unseen: only someone with the right may see or change who came.
-            self.fields["citizen"].queryset = citizens.filter(pk=self.instance.citizen_id)
+            model_choice_field(self, "citizen").queryset = citizens.filter(pk=self.instance.citizen_id)
             for name in (*self.PROTECTED_FIELDS, "content_kind"):
                 self.fields[name].disabled = True
         elif protected:

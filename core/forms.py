@@ -1,5 +1,9 @@
 """Forms that every app needs alike. Pure Django: no application imports."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +27,18 @@ class VoidReasonForm(forms.Form):
             max_length=max_length,
             error_messages={"required": _("Give the reason for voiding.")},
         )
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A form's choice of records by name, to narrow its queryset once the form is built (Form.fields holds them
+    typed as any field)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is not a choice of records"
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field by name, to narrow its choices once the form is built."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    return field
