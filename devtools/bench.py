@@ -187,6 +187,7 @@ def pages(who: Actors) -> list[Page]:
         Case.objects.filter(unit=who.ward, status="closed").annotate(n=Count("events")).order_by("-n", "-pk").first()
     )
     session = ReceptionSession.objects.filter(unit=who.ward).annotate(n=Count("visits")).order_by("-n", "-pk").first()
+    assert busy_case is not None and session is not None, "the generated ward has closed cases and sessions"
     steering, ward = who.steering, who.ward_official
     deep = max(1, min(200, Case.objects.count() // 50))  # page 200 (the 10,000th case on) when there are that many
     return [
@@ -371,9 +372,11 @@ def run(
             measure.detail["ratio_to_sql"] = round(measure.median_ms / measure.sql_ms, 2)
         if measure.kind == "page" and measure is not results[0]:
             measure.detail["ratio_to_trivial"] = round(measure.median_ms / trivial, 2)
+    # PostgreSQL's connection knows its version (run() refuses any other database); django-stubs types the base one.
+    postgresql_version = connection.pg_version  # type: ignore[attr-defined]
     return {
         "measured_at": timezone.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": _cpus(), "postgresql": connection.pg_version},
+        "machine": {"python": platform.python_version(), "cpus": _cpus(), "postgresql": postgresql_version},
         "data": data_size(),
         "latest_case": str(Case.objects.aggregate(last=Max("received_on"))["last"]),
         "open_dossiers": WeakDossier.objects.filter(ended_on__isnull=True).count(),

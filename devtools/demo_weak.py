@@ -62,6 +62,7 @@ def ensure_weak_demo() -> None:
 
 
 def _rate(official: User, unit: Unit, year: int, regulation: RatingRegulation, index: int) -> None:
+    level: str
     if (official.username, unit.name, year) in NOT_COMPLETED:
         score, level = Decimal(46), RatingLevel.NOT_COMPLETED
         reasons = "Nội bộ chi ủy thiếu đoàn kết; thực hiện dưới 50% chỉ tiêu nhiệm vụ trong năm."
@@ -185,4 +186,6 @@ def _consolidating(dossier: WeakDossier | None, official: User, reviewer: User) 
             {"text": "Tổ chức đối thoại với nhân dân trước 30/11/2025.", "deadline": date(2025, 11, 30)},
         ],
     )
-    services.conclusion_mark_done(user=official, conclusion=inspection.conclusions.first(), on=date(2025, 10, 28))
+    first_conclusion = inspection.conclusions.first()
+    assert first_conclusion is not None  # the inspection above recorded two
+    services.conclusion_mark_done(user=official, conclusion=first_conclusion, on=date(2025, 10, 28))

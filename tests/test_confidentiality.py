@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -165,7 +166,7 @@ def _builder(name: str, label: str):
 def walk_urls(planted: dict, ward) -> list[tuple[str, str, str]]:
     """(url name, url, search query) for every URL of the project: a record in the URL is the planted one of its
     model (or one built in the ward for the others); a URL without a record is fetched plain and searched."""
-    built: dict[str, object] = {}
+    built: dict[str, Any] = {}
     urls = []
     for name, pattern in project_urls():
         keywords = list(pattern.pattern.converters)

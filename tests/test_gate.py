@@ -110,7 +110,7 @@ def test_every_filter_set_takes_the_user_and_restricts_its_choices():
 class _CarelessForm(ScopedForm):
     """Sets its own queryset in __init__, after the base's __init__ ran: the gate must still apply."""
 
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none())
+    unit: "forms.ModelChoiceField[Unit]" = forms.ModelChoiceField(queryset=Unit.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

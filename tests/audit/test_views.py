@@ -32,7 +32,8 @@ def _change_every_kind(actor, unit, number: int) -> None:
     save_with_history(assignment, user=actor)
     for model in (CaseField, DeadlineRule, ReceptionDutyRule, RatingRegulation):
         row = model.objects.order_by("pk")[number % model.objects.count()]
-        row._history_user = actor
+        # django-simple-history's way to name the author of the change; no model declares the attribute.
+        row._history_user = actor  # type: ignore[union-attr]
         row.save()
     holiday = Holiday.objects.order_by("pk")[number % Holiday.objects.count()]
     holiday.name = f"{holiday.name}."

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import PersonalDataAccess
 from accounts.roles import Role
@@ -63,6 +64,7 @@ def _download(client, job) -> bytes:
 
 def _xlsx_rows(content: bytes) -> list[tuple]:
     sheet = load_workbook(io.BytesIO(content)).active
+    assert isinstance(sheet, Worksheet)
     return list(sheet.iter_rows(values_only=True))
 
 

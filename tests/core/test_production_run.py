@@ -46,7 +46,8 @@ class Services:
     the fixture's finalizer whatever happened in the test."""
 
     def __init__(self, env: dict[str, str], logs: Path):
-        self.env, self.logs, self.processes = env, logs, {}
+        self.env, self.logs = env, logs
+        self.processes: dict[str, subprocess.Popen] = {}
 
     def run(self, command: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -114,7 +115,8 @@ class Browser:
     Secure, which a cookie jar would not send over the loopback's plain HTTP)."""
 
     def __init__(self, port: int):
-        self.port, self.cookies = port, {}
+        self.port = port
+        self.cookies: dict[str, str] = {}
         self.origin = f"https://127.0.0.1:{port}"
 
     def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None, proxy=True):

@@ -4,6 +4,7 @@ import io
 import struct
 import zlib
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from docx import Document
@@ -28,7 +29,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def _figures(unit) -> dict:
     """Every row of every section (value 10, previous 8), with a few rows set to recognisable numbers."""
-    special = {
+    special: dict[tuple[str, str], dict[str, Any]] = {
         ("reception", "sessions"): {"value": 1234, "previous": 1100, "diff": 134, "pct": 12.2},
         ("cases", "resolution_rate"): {"value": 85.3, "previous": 82.1, "diff": 3.2, "pct": 3.9},
         ("letters", "received"): {"value": 57, "previous": 0, "diff": 57, "pct": None},
