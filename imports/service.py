@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,10 +44,11 @@ def batch_create(*, user, kind: str, unit: Unit, upload: UploadedFile) -> Import
     """Record an uploaded file for import into `unit`: the user must be allowed to change the unit's records.
     The file is kept (outside the web root, like attachments) with its SHA-256 checksum."""
     require_right(user, Action.CHANGE, unit.pk)
+    name = upload.name or ""  # an upload always has one; without it the file is refused as of an unknown type
     errors = {}
     if kind not in KINDS:
         errors["kind"] = _("Choose what the file holds.")
-    if extension_of(upload.name) not in EXTENSIONS:
+    if extension_of(name) not in EXTENSIONS:
         errors["file"] = _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
     elif upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
         errors["file"] = _("The file is larger than {size} MB.").format(size=settings.IMPORT_MAX_MB)
@@ -57,18 +58,18 @@ def batch_create(*, user, kind: str, unit: Unit, upload: UploadedFile) -> Import
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    rows_total = count_rows(upload, upload.name)
+    rows_total = count_rows(upload, name)
     upload.seek(0)
     batch = ImportBatch(
         kind=kind,
         unit=unit,
         user=user,
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        file_name=upload.name[:255],
+        file_name=name[:255],
         sha256=digest.hexdigest(),
         rows_total=rows_total,
     )
-    batch.file.save(upload.name, upload, save=False)
+    batch.file.save(name, upload, save=False)
     batch.save()
     return batch
 
@@ -144,7 +145,7 @@ def _report(batch: ImportBatch, rows: list[Row], file_errors: list[str], ignored
 
 
 def _counts(rows: list[Row]) -> dict[str, int]:
-    actions = defaultdict(int)
+    actions: defaultdict[str, int] = defaultdict(int)
     for row in rows:
         actions[row.action] += 1
     return {
@@ -288,14 +289,17 @@ def batch_import(*, batch_id: int) -> None:
             batch_fail(batch_id=batch.pk, message=failure_message(batch.pk))
 
 
-def records_of(batch: ImportBatch, action: str = ImportedRecord.Action.CREATED) -> dict[type, list]:
+def records_of(
+    batch: ImportBatch, action: str = ImportedRecord.Action.CREATED
+) -> dict[type[models.Model], list[models.Model]]:
     """The records an import created (or updated), by model."""
-    by_type = defaultdict(list)
+    by_type: defaultdict[int, list[int]] = defaultdict(list)
     for content_type_id, object_id in batch.records.filter(action=action).values_list("content_type", "object_id"):
         by_type[content_type_id].append(object_id)
-    records = {}
+    records: dict[type[models.Model], list[models.Model]] = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
+        assert model is not None  # the models of imported records are installed
         records[model] = list(model._default_manager.filter(pk__in=ids).order_by("pk"))
     return records
 

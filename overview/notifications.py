@@ -94,8 +94,10 @@ def sweep_deadlines(*, today: date) -> int:
     notifications = []
     with translation.override(settings.LANGUAGE_CODE):
         for case in cases:
-            due = case.due_on.strftime("%d/%m/%Y")
-            if case.due_on < today:
+            due_on = case.due_on
+            assert due_on is not None  # the query keeps cases with a due date
+            due = due_on.strftime("%d/%m/%Y")
+            if due_on < today:
                 kind = "overdue"
                 message = _("Case {number} is overdue: it was due on {date}.").format(number=case.number, date=due)
             else:
@@ -104,7 +106,7 @@ def sweep_deadlines(*, today: date) -> int:
             recipients = set(officials.get(case.unit_id, ()))
             if case.handler_id and case.handler_active:
                 recipients.add(case.handler_id)
-            key = f"case-due:{case.pk}:{case.due_on.isoformat()}:{kind}"
+            key = f"case-due:{case.pk}:{due_on.isoformat()}:{kind}"
             url = case.get_absolute_url()
             notifications += [
                 Notification(user_id=user_id, key=key, message=message[:_MESSAGE_MAX], url=url)
