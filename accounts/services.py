@@ -11,7 +11,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityEvent, User
-from accounts.roles import Role
+from accounts.roles import Action, Role
 from accounts.scoping import role_assignments
 from core.locking import lock
 from core.ratelimit import client_ip
@@ -36,13 +36,18 @@ def security_event_record(
 
 
 def second_factor_required(user: User) -> bool:
-    """Whether the user must verify a second factor: steering committee members, staff and superusers, when
-    OTP_REQUIRED_FOR_PRIVILEGED is on. Reuses the role assignments the scope gate fetches for the request."""
+    """Whether the user must verify a second factor: steering committee members, staff, superusers and whoever
+    may see denouncers' identities anywhere (an active assignment granting SEE_IDENTITY, the right behind
+    accounts.confidentiality.identity_scope), when OTP_REQUIRED_FOR_PRIVILEGED is on. Reuses the role assignments
+    the scope gate fetches for the request."""
     if not settings.OTP_REQUIRED_FOR_PRIVILEGED or not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return any(assignment.role == Role.STEERING_MEMBER for assignment in role_assignments(user))
+    return any(
+        assignment.role == Role.STEERING_MEMBER or Action.SEE_IDENTITY in assignment.rights
+        for assignment in role_assignments(user)
+    )
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

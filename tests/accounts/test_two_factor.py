@@ -1,5 +1,5 @@
-"""Second factor (TOTP): required for steering committee members and staff, optional for others, enforced by one
-middleware on every page including the admin site."""
+"""Second factor (TOTP): required for steering committee members, staff and whoever may see denouncers'
+identities, optional for others, enforced by one middleware on every page including the admin site."""
 
 import re
 from base64 import b32decode
@@ -142,6 +142,39 @@ def test_a_ward_official_needs_no_second_factor_but_may_add_one(client, ward_off
     client.post(reverse("accounts:logout"))
     sign_in(client, ward_official)
     assert client.get(reverse("cases:case_list")).url.startswith(reverse("accounts:two_factor_verify"))
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT_REVIEWER, Role.WARD_OFFICIAL])
+def test_whoever_may_see_identities_sets_up_a_device_and_verifies(client, ward, role):
+    """The right to see denouncers' identities (Law on Denunciations 2018, Arts. 9 and 47) is not left behind a
+    password alone, whatever the role it is granted with."""
+    holder = user_with_role(ward, role, may_see_identity=True)
+    sign_in(client, holder)
+    cases = reverse("cases:case_list")
+    response = client.get(cases)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:two_factor_setup"))
+    assert client.get(reverse("accounts:two_factor_setup")).status_code == 200
+    key = client.session["otp_pending_key"]
+    assert client.post(reverse("accounts:two_factor_setup"), {"code": code(key)}).status_code == 302
+    assert client.get(cases).status_code == 200
+
+    # The next sign-in asks for the code before the register opens.
+    client.post(reverse("accounts:logout"))
+    sign_in(client, holder)
+    assert client.get(cases).url.startswith(reverse("accounts:two_factor_verify"))
+    client.post(reverse("accounts:two_factor_verify"), {"code": code(key, 1)})
+    assert client.get(cases).status_code == 200
+
+
+def test_a_reviewer_without_the_identity_right_signs_in_with_a_password(client, ward):
+    reviewer = user_with_role(ward, Role.DISTRICT_REVIEWER)
+    # A right withdrawn (the assignment made inactive) no longer asks for the second factor.
+    user_with_role(ward, Role.WARD_OFFICIAL, user=reviewer, may_see_identity=True, is_active=False)
+    sign_in(client, reviewer)
+    assert client.get(reverse("cases:case_list")).status_code == 200
+    account = client.get(reverse("accounts:account")).content.decode()
+    assert _("Your role requires two-step verification.") not in account
 
 
 def test_without_the_requirement_a_steering_member_signs_in_with_a_password(client, steering_member, settings):
