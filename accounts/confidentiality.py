@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Protocol
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.options import Options
 from django.utils.text import capfirst
@@ -52,6 +53,7 @@ from accounts.scoping import Principal, UnitScope, unit_scope
 
 MASKED_NAME = _("Confidential (denouncer)")
 MASKED_VALUE = "***"
+UNPROTECTING_REFUSED = _("Only an official with the right to see confidential identities can change it.")
 
 
 class Labelled(Protocol):
@@ -176,3 +178,24 @@ def log_labelled_views(*, user: User, views: Iterable[tuple[str, int]], path: st
 
 def _log(*, user: User, shown: Iterable[tuple[Labelled, int]], path: str) -> None:
     log_labelled_views(user=user, views=[(record_label(record), unit) for record, unit in shown], path=path)
+
+
+def check_unprotecting(
+    user: User,
+    *,
+    record: Protectable,
+    unit_id: int,
+    was_protected: bool,
+    is_protected: bool,
+    field: str,
+    path: str = "",
+) -> None:
+    """A change that takes a record out of protection (a denunciation reclassified as a complaint, a letter
+    classified at last as feedback) shows its person to everyone from then on: only a user who may see the
+    identity there may make it, and the unmasking is logged as a view of the identity. Raises ValidationError on
+    `field` otherwise. Services call it under the record's lock, with its state before and after the change."""
+    if not was_protected or is_protected:
+        return
+    if not may_see_identity(user, unit_id):
+        raise ValidationError({field: UNPROTECTING_REFUSED})
+    log_identity_views(user=user, records=[record], unit_id=lambda _record: unit_id, path=path)

@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from typing import Self
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from cases.choices import (
     LetterDisposition,
     Outcome,
 )
+from core.dates import DATE_VALIDATORS, PAST_DATE_VALIDATORS, check_not_before
 from core.text import fold
 from core.uploads import ScanStatus
 
@@ -79,7 +81,7 @@ class Case(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
     field = models.ForeignKey(CaseField, on_delete=models.PROTECT, related_name="cases", verbose_name=_("field"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=PAST_DATE_VALIDATORS)
     summary = models.TextField(_("summary"))
     people_count = models.PositiveIntegerField(
         _("number of people"), default=1, validators=[MinValueValidator(1, _("A case concerns at least one person."))]
@@ -126,14 +128,26 @@ class Case(models.Model):
         verbose_name=_("handler"),
     )
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.RECEIVED)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
-    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     money_returned = models.DecimalField(
-        _("money returned (VND)"), max_digits=18, decimal_places=0, null=True, blank=True
+        _("money returned (VND)"),
+        max_digits=18,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("The figure must not be negative."))],
     )
-    land_returned = models.DecimalField(_("land returned (m²)"), max_digits=12, decimal_places=1, null=True, blank=True)
+    land_returned = models.DecimalField(
+        _("land returned (m²)"),
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("The figure must not be negative."))],
+    )
     people_disciplined = models.PositiveIntegerField(_("people disciplined"), null=True, blank=True)
     result_notes = models.TextField(_("results"), blank=True)
     # Designated flags (over-level, hot spot, focus list) are CaseDesignation rows with their reasons;
@@ -203,6 +217,11 @@ class Case(models.Model):
         self.refresh_search_text()
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude)
+        if self.unit_id:
+            check_not_before(self, ["received_on"], lambda: self.unit.records_from(), exclude)
+
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", kwargs={"pk": self.pk})
 
@@ -257,7 +276,7 @@ class Letter(models.Model):
         "organizations.Unit", on_delete=models.PROTECT, related_name="letters", verbose_name=_("receiving unit")
     )
     number = models.CharField(_("register number"), max_length=32)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("received on"), validators=PAST_DATE_VALIDATORS)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     source_visit = models.ForeignKey(
         "citizens.Visit",
@@ -290,7 +309,7 @@ class Letter(models.Model):
     missing_element = models.CharField(_("what makes it unprocessable"), max_length=300, blank=True)
     within_competence = models.BooleanField(_("within the unit's competence"), null=True, blank=True)
     disposition = models.CharField(_("handling"), max_length=16, choices=LetterDisposition.choices, blank=True)
-    disposed_on = models.DateField(_("handled on"), null=True, blank=True)
+    disposed_on = models.DateField(_("handled on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
     competent_body = models.CharField(_("competent body"), max_length=300, blank=True)
     archive_reason = models.CharField(
         _("reason for archiving"), max_length=20, choices=ArchiveReason.choices, blank=True
@@ -329,6 +348,11 @@ class Letter(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.refresh_search_text()
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude)
+        if self.unit_id:
+            check_not_before(self, ["received_on"], lambda: self.unit.records_from(), exclude)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:letter_detail", kwargs={"pk": self.pk})

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.confidentiality import check_unprotecting
 from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import has_right, require_right
@@ -135,7 +136,16 @@ def letter_classify(
         raise ValidationError({"field": _("Choose the field of the letter.")})
     if not is_processable and not missing_element.strip():
         raise ValidationError({"missing_element": _("Say what makes the letter unprocessable.")})
+    was_protected = letter.is_confidential
     letter.content, letter.field, letter.is_processable = content, field, is_processable
+    check_unprotecting(
+        user,
+        record=letter,
+        unit_id=letter.unit_id,
+        was_protected=was_protected,
+        is_protected=letter.is_confidential,
+        field="content",
+    )
     letter.missing_element, letter.within_competence = missing_element.strip(), within_competence
     save_with_history(letter, user=user)
     return letter
@@ -328,7 +338,7 @@ def case_update(
     acceptance restarts the intake deadline."""
     require_right(user, Action.CHANGE, case.unit_id)
     case = lock(case)
-    old_kind = case.kind
+    old_kind, was_protected = case.kind, case.is_confidential
     apply_given(
         case,
         {
@@ -345,6 +355,14 @@ def case_update(
             "people_disciplined": people_disciplined,
             "result_notes": result_notes,
         },
+    )
+    check_unprotecting(
+        user,
+        record=case,
+        unit_id=case.unit_id,
+        was_protected=was_protected,
+        is_protected=case.is_confidential,
+        field="kind",
     )
     case.refresh_identity_text()
     save_with_history(case, user=user)
@@ -518,7 +536,8 @@ def case_void(*, user: User, case: Case, reason: str) -> Case:
     if case.is_void:
         raise ValidationError(_("This case is already voided."))
     case.is_void, case.void_reason = True, reason.strip()
-    save_with_history(case, user=user)
+    # Voiding is how a case stored with an absurd date (before dates were bounded) leaves the register.
+    save_with_history(case, user=user, exclude=["received_on", "accepted_on", "concluded_on", "closed_on"])
     _event(case, user, EventKind.VOIDED, note=case.void_reason)
     return case
 

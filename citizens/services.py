@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.confidentiality import check_unprotecting
 from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import require_right
@@ -145,7 +146,8 @@ def session_void(*, user: User, session: ReceptionSession, reason: str) -> Recep
         raise ValidationError({"reason": _("Give the reason for voiding.")})
     session.is_void = True
     session.void_reason = reason.strip()
-    save_with_history(session, user=user)
+    # Voiding is how a session stored with an absurd date (before dates were bounded) leaves the register.
+    save_with_history(session, user=user, exclude=["starts_at"])
     return session
 
 
@@ -296,7 +298,7 @@ def visit_update(
     visit = lock(visit, "session")
     _check_session_open(visit.session)
     had_case = visit_has_case(visit)
-    kind_before = visit.content_kind
+    kind_before, was_protected = visit.content_kind, visit.is_confidential
     visit.citizen = _resolve_citizen(user=user, unit=visit.session.unit, citizen=citizen, new_citizen=new_citizen)
     apply_given(visit, fields)
     if is_mass(visit.people_count):
@@ -304,6 +306,14 @@ def visit_update(
     _validate_visit(visit)
     if had_case and visit.outcome != VisitOutcome.LETTER_RECEIVED:
         raise ValidationError({"outcome": _("A case was opened from this visit; its outcome stays “letter received”.")})
+    check_unprotecting(
+        user,
+        record=visit,
+        unit_id=visit.session.unit_id,
+        was_protected=was_protected,
+        is_protected=visit.is_confidential,
+        field="content_kind",
+    )
     if had_case and visit.content_kind != kind_before:
         # The case took its kind from the visit; the two would disagree (and a denunciation could be unmasked on
         # one while masked on the other). The kind is changed on the case, where it restarts the deadlines.
