@@ -105,6 +105,9 @@ OVERVIEW_CACHE_SECONDS = env.int("OVERVIEW_CACHE_SECONDS", default=300)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# A connection kept between requests is checked before a request reuses it: after PostgreSQL restarts, the first
+# request of each web thread would otherwise fail on its dead connection (tests/core/test_faults.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the report's aggregates over a million rows spent about 200 ms compiling each
     # statement (EXPLAIN ANALYZE, "JIT: Timing") to save less than that in execution, and list pages gain nothing.

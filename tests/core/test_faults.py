@@ -1,13 +1,18 @@
 """Faults: the broker down when work is queued, and a database error in the middle of a write that touches many
 tables. Nothing is lost (a report waits and is compiled when the broker is back) and nothing is half saved."""
 
+import json
+import os
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
-from django.db import IntegrityError, OperationalError
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import IntegrityError, OperationalError, connection, connections
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -266,3 +271,69 @@ def test_rating_a_commune_is_all_or_nothing(monkeypatch, ward, grassroots, ward_
     with pytest.raises(OperationalError):
         org_services.ratings_record_for_commune(user=ward_official, rows=rows)
     assert row_counts() == before
+
+
+# The database restarts --------------------------------------------------------------------------------------------
+
+
+def production_settings(*names: str, **environment: str) -> dict:
+    """The values of the settings `names` under config.settings.production, read in a fresh interpreter with the
+    environment a deployment gives (plus `environment`)."""
+    database = connection.settings_dict
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789-abcdefghij",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/7",
+        **environment,
+    }
+    script = (
+        "import json, sys; from django.conf import settings; "
+        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}, default=repr))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *names], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    return json.loads(done.stdout)
+
+
+def wsgi_get(path: str, cookies: dict[str, str]) -> int:
+    """GET `path` through the WSGI handler as gunicorn calls it: unlike the test client, it sends the request
+    signals that close or check the thread's database connection at the start and end of each request."""
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=path,
+        REQUEST_METHOD="GET",
+        HTTP_COOKIE="; ".join(f"{name}={value}" for name, value in cookies.items()),
+    )
+    statuses: list[str] = []
+    response = WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    response.close()  # request_finished, as the server sends it
+    return int(statuses[0].split()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_answer_at_once_after_the_database_drops_the_connections(client, monkeypatch, ward_official):
+    """PostgreSQL restarted (every backend terminated) while a web thread keeps its connection (CONN_MAX_AGE):
+    the next page that thread serves must not be a server error. The connection options are production's."""
+    database = production_settings("DATABASES")["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] > 0
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        monkeypatch.setitem(connection.settings_dict, key, database.get(key, False))
+    client.force_login(ward_official)
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    connection.close()  # the next request opens a persistent connection with those options
+    home = reverse("overview:home")
+    assert wsgi_get(home, cookies) == 200
+    assert connection.connection is not None  # kept for the next request
+    backend = connection.connection.get_backend_pid()
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    finally:
+        other.close()
+
+    assert [wsgi_get(home, cookies) for _ in range(3)] == [200, 200, 200]
