@@ -51,6 +51,9 @@ MIDDLEWARE = [
     # First: every log line written while a request is handled carries its id (core/logging.py).
     "core.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Every answer of the application is `Cache-Control: private, no-store` unless it sets its own (pages name
+    # citizens and denouncers); in production WhiteNoise comes before it, so static files stay cacheable.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
