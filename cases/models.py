@@ -24,9 +24,10 @@ from cases.choices import (
     LetterDisposition,
     Outcome,
 )
-from core.dates import DATE_VALIDATORS, PAST_DATE_VALIDATORS, check_not_before
+from core.dates import PAST_DATE_VALIDATORS, check_not_before
 from core.text import fold
 from core.uploads import ScanStatus
+from core.validators import NOT_NEGATIVE
 
 
 class CaseField(models.Model):
@@ -138,7 +139,7 @@ class Case(models.Model):
         decimal_places=0,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0, _("The figure must not be negative."))],
+        validators=NOT_NEGATIVE,
     )
     land_returned = models.DecimalField(
         _("land returned (m²)"),
@@ -146,7 +147,7 @@ class Case(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0, _("The figure must not be negative."))],
+        validators=NOT_NEGATIVE,
     )
     people_disciplined = models.PositiveIntegerField(_("people disciplined"), null=True, blank=True)
     result_notes = models.TextField(_("results"), blank=True)
@@ -217,13 +218,13 @@ class Case(models.Model):
         self.refresh_search_text()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", kwargs={"pk": self.pk})
+
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         super().clean_fields(exclude)
         if self.unit_id:
             check_not_before(self, ["received_on"], lambda: self.unit.records_from(), exclude)
-
-    def get_absolute_url(self) -> str:
-        return reverse("cases:case_detail", kwargs={"pk": self.pk})
 
     @staticmethod
     def search_text_for(*, number: str, summary: str, respondent: str) -> str:
@@ -349,13 +350,13 @@ class Letter(models.Model):
         self.refresh_search_text()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:letter_detail", kwargs={"pk": self.pk})
+
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         super().clean_fields(exclude)
         if self.unit_id:
             check_not_before(self, ["received_on"], lambda: self.unit.records_from(), exclude)
-
-    def get_absolute_url(self) -> str:
-        return reverse("cases:letter_detail", kwargs={"pk": self.pk})
 
     @staticmethod
     def search_text_for(*, number: str, title: str, summary: str) -> str:

@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from typing import Self
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from accounts.scoping import ScopedQuerySet
 from citizens.choices import CaseKind, DutyPeriod, HeadPosition, SessionKind, SessionMode, SessionStatus, VisitOutcome
 from citizens.validators import validate_national_id, validate_phone
+from core.dates import DATE_VALIDATORS, check_not_before
 from core.text import fold
 from organizations.choices import UnitKind
 
@@ -115,7 +117,7 @@ class ReceptionSession(models.Model):
     kind = models.CharField(_("kind of session"), max_length=16, choices=SessionKind.choices)
     mode = models.CharField(_("mode"), max_length=16, choices=SessionMode.choices, default=SessionMode.DIRECT)
     status = models.CharField(_("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.HELD)
-    starts_at = models.DateTimeField(_("date and time"))
+    starts_at = models.DateTimeField(_("date and time"), validators=DATE_VALIDATORS)
     place = models.CharField(_("place"), max_length=300)
     head_position = models.CharField(
         _("duty of"),
@@ -167,6 +169,12 @@ class ReceptionSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("citizens:session_detail", kwargs={"pk": self.pk})
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude)
+        # A held session in the future is refused by citizens.services.validate_session (a scheduled one is not).
+        if self.unit_id:
+            check_not_before(self, ["starts_at"], lambda: self.unit.records_from(), exclude)
 
     def clean(self) -> None:
         super().clean()

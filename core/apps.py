@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         from django.db.models import fields
 
         fields.BLANK_CHOICE_LABEL = _("- Select an option -")
+
+        # A stored time outside Python's range (year 0 in UTC) is read, not a server error (core/db.py).
+        from core.db import connect_bounded_timestamps
+
+        connect_bounded_timestamps()

@@ -12,7 +12,9 @@ from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
 from accounts.scoping import ScopedQuerySet
+from core.dates import DATE_VALIDATORS, PAST_DATE_VALIDATORS, earliest_date, validate_plausible_year
 from core.text import fold
+from core.validators import NOT_NEGATIVE
 from organizations.choices import (
     DivisionType,
     DossierOrigin,
@@ -121,6 +123,26 @@ class Unit(TreeNode):
     def refresh_search_text(self) -> None:
         self.search_text = self.search_text_for(name=self.name, code=self.code)
 
+    def records_from(self) -> date:
+        """The earliest date a record of this unit may carry: the day it came into being, or the earliest of the
+        units it took over (their records, and letters they received, continue here); the register's floor
+        (core.dates.earliest_date) where that day is not known."""
+        floor = earliest_date()
+        seen: set[int] = set()
+        frontier = [self]
+        starts: list[date] = []
+        while frontier:
+            units = [unit for unit in frontier if unit.pk not in seen]
+            if not units:
+                break
+            seen.update(unit.pk for unit in units)
+            for unit in units:
+                if unit.valid_from is None:
+                    return floor
+                starts.append(unit.valid_from)
+            frontier = list(Unit.objects.filter(successor_links__successor__in=units).distinct())
+        return max(floor, min(starts)) if starts else floor
+
     def clean(self) -> None:
         super().clean()
         if self.kind == UnitKind.CITY and self.parent_id is not None:
@@ -199,9 +221,15 @@ class RatingRegulation(models.Model):
     year_to = models.PositiveSmallIntegerField(_("applies to year"), null=True, blank=True)
     has_weak_level = models.BooleanField(_("has the “weak” level"), default=False)
     uses_score = models.BooleanField(_("scores out of 100"), default=False)
-    excellent_min = models.DecimalField(_("excellent from"), max_digits=5, decimal_places=2, null=True, blank=True)
-    good_min = models.DecimalField(_("good from"), max_digits=5, decimal_places=2, null=True, blank=True)
-    completed_min = models.DecimalField(_("completed from"), max_digits=5, decimal_places=2, null=True, blank=True)
+    excellent_min = models.DecimalField(
+        _("excellent from"), max_digits=5, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    good_min = models.DecimalField(
+        _("good from"), max_digits=5, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    completed_min = models.DecimalField(
+        _("completed from"), max_digits=5, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
 
     history = HistoricalRecords()
 
@@ -232,12 +260,14 @@ class QualityRating(models.Model):
     SCOPE_FIELD = "unit"
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("organization"))
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_plausible_year])
     regulation = models.ForeignKey(
         RatingRegulation, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("regulation applied")
     )
     level = models.CharField(_("level"), max_length=16, choices=RatingLevel.choices)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     reasons = models.TextField(_("reasons"), blank=True)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
@@ -302,7 +332,7 @@ class WeakDossier(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="weak_dossiers", verbose_name=_("organization")
     )
-    year = models.PositiveSmallIntegerField(_("year rated"))
+    year = models.PositiveSmallIntegerField(_("year rated"), validators=[validate_plausible_year])
     origin = models.CharField(_("identified by"), max_length=16, choices=DossierOrigin.choices)
     rating = models.ForeignKey(
         QualityRating,
@@ -312,7 +342,7 @@ class WeakDossier(models.Model):
         related_name="dossiers",
         verbose_name=_("rating"),
     )
-    identified_on = models.DateField(_("identified on"))
+    identified_on = models.DateField(_("identified on"), validators=PAST_DATE_VALIDATORS)
     reasons = models.ManyToManyField(WeakReason, blank=True, related_name="dossiers", verbose_name=_("reasons"))
     other_reasons = models.TextField(_("other reasons"), blank=True)
     responsible_leader = models.CharField(
@@ -338,6 +368,7 @@ class WeakDossier(models.Model):
         _("left the list on"),
         null=True,
         blank=True,
+        validators=PAST_DATE_VALIDATORS,
         help_text=_("Taken off the list, or handed over to the successor unit."),
     )
     carried_into_year = models.PositiveSmallIntegerField(_("carried into year"), null=True, blank=True)
@@ -381,9 +412,9 @@ class PlanTask(models.Model):
     solution = models.TextField(_("solution"))
     task_type = models.CharField(_("type"), max_length=16, choices=TaskType.choices)
     owner = models.CharField(_("in charge"), max_length=200)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=DATE_VALIDATORS)
     status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
     is_void = models.BooleanField(_("voided"), default=False)
 
     history = HistoricalRecords()
@@ -412,7 +443,7 @@ class TaskProgress(models.Model):
     SCOPE_FIELD = "task__dossier__unit"
 
     task = models.ForeignKey(PlanTask, on_delete=models.PROTECT, related_name="progress", verbose_name=_("task"))
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=PAST_DATE_VALIDATORS)
     note = models.TextField(_("progress"))
     evidence = models.FileField(_("evidence"), upload_to="evidence/", blank=True, max_length=300)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
@@ -438,7 +469,7 @@ class Inspection(models.Model):
         WeakDossier, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("dossier")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=InspectionKind.choices)
-    on = models.DateField(_("date"))
+    on = models.DateField(_("date"), validators=PAST_DATE_VALIDATORS)
     team = models.TextField(_("team"))
     findings = models.TextField(_("findings"), blank=True)
     created_by = models.ForeignKey(
@@ -467,8 +498,8 @@ class InspectionConclusion(models.Model):
         Inspection, on_delete=models.PROTECT, related_name="conclusions", verbose_name=_("inspection")
     )
     text = models.TextField(_("conclusion"))
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
-    done_on = models.DateField(_("implemented on"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=DATE_VALIDATORS)
+    done_on = models.DateField(_("implemented on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

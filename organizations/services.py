@@ -407,7 +407,10 @@ def task_add_progress(
     if evidence:
         # Evidence passes the same checks as any document (type, size, content, virus scan).
         check_upload(evidence, user=user, field="evidence")
-    return TaskProgress.objects.create(task=task, on=on, note=note.strip(), evidence=evidence or "", user=user)
+    progress = TaskProgress(task=task, on=on, note=note.strip(), evidence=evidence or "", user=user)
+    progress.full_clean(exclude=["evidence"])
+    progress.save()
+    return progress
 
 
 class Conclusion(TypedDict):
@@ -433,9 +436,11 @@ def inspection_record(
     save_with_history(inspection, user=user)
     for conclusion in conclusions:
         if conclusion.get("text", "").strip():
-            InspectionConclusion.objects.create(
+            item = InspectionConclusion(
                 inspection=inspection, text=conclusion["text"].strip(), deadline=conclusion.get("deadline")
             )
+            item.full_clean()
+            item.save()
     _event(dossier, user, DossierEvent.Kind.INSPECTION, note=f"{inspection.get_kind_display()} {on:%d/%m/%Y}")
     return inspection
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment
 (see .env.example); the defaults run the app on SQLite with Celery tasks executed in-process."""
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
+# Bounded dates (core/dates.py): no record is dated before this day, unless its unit's own history says later.
+RECORDS_EARLIEST_DATE = datetime.date.fromisoformat(env("RECORDS_EARLIEST_DATE", default="1945-01-01"))
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
