@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -37,6 +36,7 @@ from cases.choices import Designation
 from cases.filtersets import CaseFilterSet
 from cases.models import Case, ExportJob, SavedFilter
 from cases.selectors import case_list_queryset
+from core.spreadsheets import csv_row, xlsx_cell, xlsx_row
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,6 @@ CONTENT_TYPES = {
 QUERY_MAX_LENGTH = 2000  # ExportJob.query and SavedFilter.query
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 1000
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection, OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns() -> list[tuple[str, int]]:
@@ -172,25 +170,16 @@ def export_rows(*, user, query: str) -> Iterator[list]:
     return _rows(_cases(_filterset(user=user, query=query)), user)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 def write_csv(rows: Iterable[list], out: IO[bytes], *, title: str, as_of: datetime) -> int:
     """Plain CSV for other programs: one heading row, then the data (the title and time are for the XLSX
     only). UTF-8 with a byte-order mark, without which Excel misreads Vietnamese. Returns the number of data
     rows written."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
-    writer.writerow([label for label, _width in columns()])
+    writer.writerow(csv_row(label for label, _width in columns()))
     count = 0
     for row in rows:
-        cells = [_text(value) for value in row]
-        writer.writerow([f"'{cell}" if cell.startswith(FORMULA_PREFIXES) else cell for cell in cells])
+        writer.writerow(csv_row(row))
         count += 1
     text.flush()
     text.detach()
@@ -202,14 +191,7 @@ def _xlsx_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "DD/MM/YYYY"
         return cell
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            # openpyxl would store it as a formula; it is text a citizen or an official wrote.
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-    return value
+    return xlsx_cell(sheet, value)  # text a citizen or an official wrote: a string cell, never a formula
 
 
 def write_xlsx(rows: Iterable[list], out: IO[bytes], *, title: str, as_of: datetime) -> int:
@@ -224,12 +206,14 @@ def write_xlsx(rows: Iterable[list], out: IO[bytes], *, title: str, as_of: datet
     bold = Font(bold=True)
 
     def styled(value, font):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = xlsx_cell(sheet, str(value))
         cell.font = font
         return cell
 
-    sheet.append([styled(ILLEGAL_CHARACTERS_RE.sub("", title), Font(bold=True, size=13))])
-    sheet.append([_("Data as of {time}").format(time=timezone.localtime(as_of).strftime("%d/%m/%Y %H:%M"))])
+    sheet.append([styled(title, Font(bold=True, size=13))])
+    sheet.append(
+        xlsx_row(sheet, [_("Data as of {time}").format(time=timezone.localtime(as_of).strftime("%d/%m/%Y %H:%M"))])
+    )
     sheet.append([styled(label, bold) for label, _width in cols])
     count = 0
     for row in rows:

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from accounts.roles import Action
 from accounts.scoping import subtree_ids
 from core.periods import half_year_start
+from core.spreadsheets import xlsx_row
 from organizations.choices import DossierStatus
 from organizations.models import Inspection, Unit, WeakDossier, WeakDossierQuerySet
 
@@ -147,12 +147,6 @@ def _columns() -> list[tuple[str, int]]:
     ]
 
 
-def _text(value: str) -> str:
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    # A spreadsheet runs a cell that starts with "=" as a formula; these are names people typed.
-    return f"'{text}" if text.startswith("=") else text
-
-
 def write_weak_list_xlsx(
     out: IO[bytes],
     *,
@@ -173,19 +167,21 @@ def write_weak_list_xlsx(
     title = _("Weak grassroots party organizations")
     if unit is not None:
         title = f"{title} · {unit}"
-    sheet.append([_text(title)])
+    sheet.append(xlsx_row(sheet, [title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([period_title(start, end)])
+    sheet.append(xlsx_row(sheet, [period_title(start, end)]))
     sheet["A2"].font = bold
-    sheet.append([_("Data as of {time}").format(time=timezone.localtime(as_of).strftime("%d/%m/%Y %H:%M"))])
+    sheet.append(
+        xlsx_row(sheet, [_("Data as of {time}").format(time=timezone.localtime(as_of).strftime("%d/%m/%Y %H:%M"))])
+    )
     sheet.append([])
     for key, label in FIGURES:
-        sheet.append([figures[key], str(label)])
+        sheet.append(xlsx_row(sheet, [figures[key], str(label)]))
         sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.append([])
     heading_row = sheet.max_row + 1
     columns = _columns()
-    sheet.append([label for label, _width in columns])
+    sheet.append(xlsx_row(sheet, [label for label, _width in columns]))
     for index, (_label, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         cell = sheet.cell(row=heading_row, column=index)
@@ -194,18 +190,21 @@ def write_weak_list_xlsx(
     count = 0
     for count, dossier in enumerate(dossiers, start=1):
         sheet.append(
-            [
-                count,
-                _text(str(dossier.unit)),
-                _text(str(dossier.unit.parent or "")),
-                dossier.year,
-                dossier.identified_on,
-                str(dossier.get_status_display()),
-                dossier.tasks_done,
-                dossier.task_count,
-                dossier.tasks_late,
-                dossier.last_inspection_on,
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    count,
+                    str(dossier.unit),
+                    str(dossier.unit.parent or ""),
+                    dossier.year,
+                    dossier.identified_on,
+                    str(dossier.get_status_display()),
+                    dossier.tasks_done,
+                    dossier.task_count,
+                    dossier.tasks_late,
+                    dossier.last_inspection_on,
+                ],
+            )
         )
         for column in (5, 10):
             sheet.cell(row=sheet.max_row, column=column).number_format = "DD/MM/YYYY"

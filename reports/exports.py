@@ -28,12 +28,12 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import write_cell
 from organizations.choices import UnitKind
 from reports.choices import PeriodKind
 from reports.models import Report
@@ -751,10 +751,6 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 COMPARISON_WIDTHS = [6, 48, 12, 18, 12, 11]
 
 
-def _clean(value):
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def _number_format(value, *, signed: bool = False) -> str:
     decimals = isinstance(value, float) and not value.is_integer()
     base = "#,##0.0" if decimals else "#,##0"
@@ -775,14 +771,14 @@ def _sheet(
     rows span the table or `span` columns, whichever is wider (a merged cell cuts off what does not fit)."""
     sheet = workbook.create_sheet(name[:31])
     last = get_column_letter(max(len(headings), span or 0))
-    sheet["A1"] = _clean(f"{_unit_name(report)} – {title} ({period_phrase(report)})")
-    sheet["A1"].font = Font(name=FONT, bold=True, size=13)
+    title_cell = write_cell(sheet, row=1, column=1, value=f"{_unit_name(report)} – {title} ({period_phrase(report)})")
+    title_cell.font = Font(name=FONT, bold=True, size=13)
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A2"] = sheet_period_line(report)
-    sheet["A2"].font = Font(name=FONT, italic=True, size=11)
+    period_cell = write_cell(sheet, row=2, column=1, value=sheet_period_line(report))
+    period_cell.font = Font(name=FONT, italic=True, size=11)
     sheet.merge_cells(f"A2:{last}2")
     for column, (heading, width) in enumerate(zip(headings, widths, strict=True), start=1):
-        cell = sheet.cell(row=3, column=column, value=heading)
+        cell = write_cell(sheet, row=3, column=column, value=heading)
         cell.font = Font(name=FONT, bold=True, size=11)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
@@ -800,7 +796,7 @@ def _sheet(
 def _append(sheet, values: list, *, bold: bool = False, signed_columns: frozenset[int] = frozenset()) -> None:
     row = sheet.max_row + 1
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=_clean(value))
+        cell = write_cell(sheet, row=row, column=column, value=value)
         cell.font = Font(name=FONT, bold=bold, size=11)
         cell.border = BOX
         if isinstance(value, int | float) and not isinstance(value, bool):
