@@ -18,7 +18,7 @@ from accounts.roles import Action
 from accounts.scoping import require_right
 from imports.base import CREATE, ERROR, UNCHANGED, UPDATE, ImportContext, Row, column_positions, parse_cells
 from imports.models import ImportBatch, ImportedRecord
-from imports.reading import EXTENSIONS, FileError, count_rows, extension_of, read_sheet
+from imports.reading import EXTENSIONS, FileError, FileTooLarge, count_rows, extension_of, read_sheet
 from imports.registry import KINDS, importer_for
 from organizations.models import Unit
 
@@ -58,7 +58,10 @@ def batch_create(*, user, kind: str, unit: Unit, upload: UploadedFile) -> Import
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    rows_total = count_rows(upload, name)
+    try:
+        rows_total = count_rows(upload, name)
+    except FileTooLarge as error:  # a decompression bomb or too many rows: refused before it is stored
+        raise ValidationError({"file": str(error)}) from error
     upload.seek(0)
     batch = ImportBatch(
         kind=kind,

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): a request larger than UPLOAD_MAX_MB answers 413.
+    "core.upload_limit.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -279,3 +281,13 @@ EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 # Spreadsheet imports: files with more rows than this are checked and imported by a worker; the size limit.
 IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=500)
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=20)
+# Hostile workbooks (issue #15): an XLSX is a zip, refused before parsing when its parts inflate beyond this many MB
+# in all or when a part over 1 MB inflates more than this many times (a decompression bomb); a sheet with more
+# rows than IMPORT_MAX_ROWS is refused as soon as the reading passes that row.
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=100)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# The largest request body accepted, refused with a 413 page before it is read (core/upload_limit.py): the
+# largest file a form takes plus room for the other fields. Set the proxy's limit (nginx client_max_body_size)
+# a little above it, so the user sees the application's page rather than the proxy's.
+UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=max(ATTACHMENT_MAX_MB, IMPORT_MAX_MB) + 1)
