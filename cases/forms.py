@@ -11,10 +11,14 @@ from accounts.scoping import ScopedForm, ancestor_ids
 from cases.choices import CaseKind, Designation, Outcome
 from cases.models import Case, CaseField
 from core.forms import DATE_INPUT, model_choice_field
+from core.versions import record_version, version_field
 
 
 class CaseForm(forms.ModelForm):
-    """The particulars of a case that the handling unit keeps up to date."""
+    """The particulars of a case that the handling unit keeps up to date, and the version of the case they were
+    loaded from (core.versions: a save over someone else's later change is refused)."""
+
+    version = version_field()
 
     class Meta:
         model = Case
@@ -42,6 +46,8 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = record_version(self.instance)
         self.fields["field"].queryset = CaseField.objects.filter(is_active=True)
         self.fields["kind"].choices = CaseKind.choices
         case = self.instance

@@ -41,6 +41,7 @@ from citizens.models import Citizen, Visit
 from core.locking import KEEP, Keep, apply_given, lock
 from core.models import NumberSequence
 from core.services import save_with_history
+from core.versions import check_version
 from organizations.models import Unit
 
 
@@ -333,29 +334,30 @@ def case_update(
     land_returned: Decimal | Keep | None = KEEP,
     people_disciplined: int | Keep | None = KEEP,
     result_notes: str | Keep = KEEP,
+    version: int | None = None,
 ) -> Case:
     """Change a case's particulars (those given; the others keep their value). A change of kind before
-    acceptance restarts the intake deadline."""
+    acceptance restarts the intake deadline. `version` is the case's version when the edit form was loaded
+    (core.versions): a save that would undo someone else's later change is refused with what they changed."""
     require_right(user, Action.CHANGE, case.unit_id)
     case = lock(case)
     old_kind, was_protected = case.kind, case.is_confidential
-    apply_given(
-        case,
-        {
-            "kind": kind,
-            "field": field,
-            "summary": summary,
-            "people_count": people_count,
-            "other_complainants": other_complainants,
-            "respondent": respondent,
-            "complexity": complexity,
-            "is_remote_area": is_remote_area,
-            "money_returned": money_returned,
-            "land_returned": land_returned,
-            "people_disciplined": people_disciplined,
-            "result_notes": result_notes,
-        },
-    )
+    given = {
+        "kind": kind,
+        "field": field,
+        "summary": summary,
+        "people_count": people_count,
+        "other_complainants": other_complainants,
+        "respondent": respondent,
+        "complexity": complexity,
+        "is_remote_area": is_remote_area,
+        "money_returned": money_returned,
+        "land_returned": land_returned,
+        "people_disciplined": people_disciplined,
+        "result_notes": result_notes,
+    }
+    check_version(case, version, given, mask_fields=frozenset({"other_complainants"}) if was_protected else frozenset())
+    apply_given(case, given)
     check_unprotecting(
         user,
         record=case,

@@ -27,6 +27,7 @@ from cases.workflow import MOVES, moves_from, second_time_refusal
 from core.forms import VoidReasonForm
 from core.generic import add_service_errors
 from core.pagination import CappedPaginator
+from core.versions import StaleFormError, keep_input_at_version
 from organizations.models import WeakDossier
 
 
@@ -279,6 +280,8 @@ class CaseUpdateView(ScopedViewMixin, DetailView):
         if form.is_valid():
             try:
                 services.case_update(user=request.user, case=self.object, **form.cleaned_data)
+            except StaleFormError as error:
+                keep_input_at_version(form, error)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -1,0 +1,88 @@
+"""Stale forms: two officials edit one case from forms loaded at the same time; the second save does not undo the
+first one's change without telling."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.roles import Role
+from cases.models import Case
+from tests.factories import CaseFactory, user_with_role
+
+
+def _loaded_form(client: Client, case: Case) -> dict:
+    """The edit form's fields as the browser would send them back unchanged (its inputs, selects and textareas)."""
+    response = client.get(reverse("cases:case_update", kwargs={"pk": case.pk}))
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {}
+    for name, bound in form.fields.items():
+        value = form[name].value()
+        if bound.disabled:
+            continue
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else value
+    return data
+
+
+@pytest.fixture
+def two_officials(ward, ward_official):
+    other = user_with_role(ward, Role.WARD_OFFICIAL)
+    a, b = Client(), Client()
+    a.force_login(ward_official)
+    b.force_login(other)
+    return a, b
+
+
+def test_a_save_from_a_stale_form_is_refused_with_what_changed_and_the_input_kept(ward, ward_official, two_officials):
+    case = CaseFactory(unit=ward, created_by=ward_official, respondent="UBND phường")
+    a, b = two_officials
+    form_a, form_b = _loaded_form(a, case), _loaded_form(b, case)
+    url = reverse("cases:case_update", kwargs={"pk": case.pk})
+
+    assert a.post(url, form_a | {"respondent": "Chủ tịch UBND phường"}).status_code == 302
+    response = b.post(url, form_b | {"summary": "Khiếu nại việc bồi thường khi thu hồi đất"})
+
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.respondent == "Chủ tịch UBND phường"  # A's change stands
+    assert case.summary == "Khiếu nại quyết định thu hồi đất"  # B's is not applied over it
+    page = response.content.decode()
+    assert "UBND phường” → “Chủ tịch UBND phường" in page.replace("&#x27;", "'")
+    form = response.context["form"]
+    assert form["summary"].value() == "Khiếu nại việc bồi thường khi thu hồi đất"  # B's input kept
+    assert re.search(r'type="hidden" name="version" value="\d+"', page)
+
+    # B has seen the change; saving the form again (with the current version it now carries) applies B's input.
+    response = b.post(url, dict(form.data.items()) | {"respondent": "Chủ tịch UBND phường"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.respondent, case.summary) == ("Chủ tịch UBND phường", "Khiếu nại việc bồi thường khi thu hồi đất")
+
+
+def test_a_stale_form_that_agrees_with_the_later_change_or_leaves_other_fields_is_saved(
+    ward, ward_official, two_officials
+):
+    case = CaseFactory(unit=ward, created_by=ward_official, respondent="UBND phường")
+    a, b = two_officials
+    form_a, form_b = _loaded_form(a, case), _loaded_form(b, case)
+    url = reverse("cases:case_update", kwargs={"pk": case.pk})
+    assert a.post(url, form_a | {"respondent": "Chủ tịch UBND phường"}).status_code == 302
+    # B typed the same respondent: nothing of A's is undone.
+    response = b.post(url, form_b | {"respondent": "Chủ tịch UBND phường", "summary": "Nội dung mới"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.respondent, case.summary) == ("Chủ tịch UBND phường", "Nội dung mới")
+
+
+def test_a_form_with_a_version_of_another_record_is_refused(ward, ward_official, two_officials):
+    case, other = CaseFactory(unit=ward, created_by=ward_official), CaseFactory(unit=ward, created_by=ward_official)
+    a, _b = two_officials
+    form = _loaded_form(a, other)
+    form["summary"] = "Nội dung mới"
+    response = a.post(reverse("cases:case_update", kwargs={"pk": case.pk}), form)
+    case.refresh_from_db()
+    assert response.status_code == 200 and case.summary == "Khiếu nại quyết định thu hồi đất"
