@@ -71,6 +71,14 @@ class Row:
         self.errors.append((column, str(message)))
 
     @property
+    def resolved_unit(self) -> Unit:
+        """The row's unit, once ImportContext.resolve_unit found it: a row whose unit it could not find is an error,
+        and is neither checked further nor written."""
+        if self.unit is None:
+            raise ValueError(f"Row {self.number}: its unit was not resolved.")
+        return self.unit
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 

@@ -190,7 +190,7 @@ class Lookups:
 
 
 def citizens_by_id(rows: list[Row], column: str) -> dict[tuple[int, str], Citizen]:
-    unit_ids = {row.unit.pk for row in rows if row.unit}
+    unit_ids = {row.resolved_unit.pk for row in rows if row.unit}
     numbers = {row.values[column] for row in rows if row.values.get(column)}
     return {
         (citizen.unit_id, citizen.national_id): citizen
@@ -202,7 +202,7 @@ def _citizen(row: Row, column: str, citizens: dict) -> Citizen | None:
     national_id = row.values.get(column)
     if not national_id:
         return None
-    citizen = citizens.get((row.unit.pk, national_id))
+    citizen = citizens.get((row.resolved_unit.pk, national_id))
     if citizen is None:
         row.error(
             column,
@@ -370,16 +370,16 @@ class CaseImporter(Importer):
         existing = {
             (case.unit_id, case.number): case
             for case in Case.objects.filter(
-                unit_id__in={row.unit.pk for row in rows}, number__in={row.values["number"] for row in rows}
+                unit_id__in={row.resolved_unit.pk for row in rows}, number__in={row.values["number"] for row in rows}
             )
         }
-        self.mark_duplicates(rows, lambda row: (row.unit.pk, row.values["number"]), "number")
+        self.mark_duplicates(rows, lambda row: (row.resolved_unit.pk, row.values["number"]), "number")
         today = _today()
         for row in (row for row in rows if row.ok):
             v = row.values
             case_field = lookups.field(row, "field")
             complainant = _citizen(row, "complainant_id", citizens)
-            handler = lookups.user(row, "handler", row.unit.pk)
+            handler = lookups.user(row, "handler", row.resolved_unit.pk)
             status = v["status"] or CaseStatus.RECEIVED
             wanted = {
                 "kind": v["kind"],
@@ -404,7 +404,7 @@ class CaseImporter(Importer):
             self._check_dates(row, wanted, today)
             if not row.ok:
                 continue
-            case = existing.get((row.unit.pk, v["number"]))
+            case = existing.get((row.resolved_unit.pk, v["number"]))
             if case is None:
                 case = Case(unit=row.unit, number=v["number"], created_by=context.user, **wanted)
                 validate_fields(case, row, {name: name for name in wanted} | {"complainant": "complainant_id"})
@@ -640,7 +640,7 @@ class LetterImporter(Importer):
             if row.ok:
                 row.unit = context.resolve_unit(row)
         rows = [row for row in rows if row.ok]
-        unit_ids = {row.unit.pk for row in rows}
+        unit_ids = {row.resolved_unit.pk for row in rows}
         citizens = citizens_by_id(rows, "sender_id")
         existing = {
             (letter.unit_id, letter.number): letter
@@ -653,7 +653,7 @@ class LetterImporter(Importer):
                 number__in={row.values["case_number"] for row in rows if row.values["case_number"]},
             )
         }
-        self.mark_duplicates(rows, lambda row: (row.unit.pk, row.values["number"]), "number")
+        self.mark_duplicates(rows, lambda row: (row.resolved_unit.pk, row.values["number"]), "number")
         today = _today()
         for row in (row for row in rows if row.ok):
             v = row.values
@@ -661,7 +661,7 @@ class LetterImporter(Importer):
             case_field = lookups.field(row, "field")
             case = None
             if v["case_number"]:
-                case = cases.get((row.unit.pk, v["case_number"]))
+                case = cases.get((row.resolved_unit.pk, v["case_number"]))
                 if case is None or case.is_void:
                     row.error(
                         "case_number",
@@ -693,7 +693,7 @@ class LetterImporter(Importer):
             self._check_rules(row, wanted, today)
             if not row.ok:
                 continue
-            letter = existing.get((row.unit.pk, v["number"]))
+            letter = existing.get((row.resolved_unit.pk, v["number"]))
             if letter is None:
                 letter = Letter(unit=row.unit, number=v["number"], created_by=context.user, **wanted)
                 validate_fields(letter, row, {name: name for name in wanted} | self.field_columns)

@@ -106,7 +106,7 @@ class CitizenImporter(Importer):
                 kind=UnitKind.COMMUNE, code__in={row.values["residence_code"] for row in rows}
             )
         }
-        self.mark_duplicates(rows, lambda row: (row.unit.pk, row.values["national_id"]), "national_id")
+        self.mark_duplicates(rows, lambda row: (row.resolved_unit.pk, row.values["national_id"]), "national_id")
         for row in (row for row in rows if row.ok):
             v = row.values
             residence = None
@@ -118,7 +118,7 @@ class CitizenImporter(Importer):
                         _("No current commune or ward has the code {code}.").format(code=v["residence_code"]),
                     )
             wanted = {"full_name": v["full_name"], "phone": v["phone"], "address": v["address"], "residence": residence}
-            citizen = existing.get((row.unit.pk, v["national_id"]))
+            citizen = existing.get((row.resolved_unit.pk, v["national_id"]))
             if citizen is None:
                 citizen = Citizen(unit=row.unit, national_id=v["national_id"], **wanted)
                 validate_fields(citizen, row, {name: name for name in ("full_name", "national_id", "phone", "address")})
@@ -265,16 +265,16 @@ class SessionImporter(Importer):
             if row.ok:
                 row.unit = context.resolve_unit(row)
         rows = [row for row in rows if row.ok]
-        unit_ids = {row.unit.pk for row in rows}
+        unit_ids = {row.resolved_unit.pk for row in rows}
         dates = [row.values["date"] for row in rows]
-        sessions = {}
+        sessions: dict[tuple, ReceptionSession] = {}
         if dates:
-            for session in ReceptionSession.objects.filter(
+            for held in ReceptionSession.objects.filter(
                 unit_id__in=unit_ids, starts_at__date__gte=min(dates), starts_at__date__lte=max(dates)
             ):
-                local_day = timezone.localdate(session.starts_at)
-                sessions.setdefault((session.unit_id, local_day, session.kind, session.number), session)
-                sessions.setdefault((session.unit_id, local_day, session.kind, ""), session)
+                local_day = timezone.localdate(held.starts_at)
+                sessions.setdefault((held.unit_id, local_day, held.kind, held.number), held)
+                sessions.setdefault((held.unit_id, local_day, held.kind, ""), held)
         citizens = citizens_by_id(rows, "national_id")
         by_name = {
             (citizen.unit_id, fold(citizen.full_name), fold(citizen.address)): citizen
@@ -292,7 +292,7 @@ class SessionImporter(Importer):
         self.mark_duplicates(rows, self._visit_key, "content")
         for row in (row for row in rows if row.ok):
             v = row.values
-            key = (row.unit.pk, v["date"], v["session_kind"], v["session_number"])
+            key = (row.resolved_unit.pk, v["date"], v["session_kind"], v["session_number"])
             session = sessions.get(key) or new_sessions.get(key)
             if session is not None and session.pk and (session.is_void or session.status != SessionStatus.HELD):
                 row.error("session_number", _("Visits are recorded only for a session that has been held."))
@@ -333,13 +333,13 @@ class SessionImporter(Importer):
                 row.data["new_session"] = True
             citizen = None
             if v["national_id"]:
-                citizen = citizens.get((row.unit.pk, v["national_id"])) or new_citizens.get(
-                    (row.unit.pk, v["national_id"])
+                citizen = citizens.get((row.resolved_unit.pk, v["national_id"])) or new_citizens.get(
+                    (row.resolved_unit.pk, v["national_id"])
                 )
             else:
-                citizen = by_name.get((row.unit.pk, fold(v["full_name"]), fold(v["address"]))) or new_citizens.get(
-                    (row.unit.pk, fold(v["full_name"]), fold(v["address"]))
-                )
+                citizen = by_name.get(
+                    (row.resolved_unit.pk, fold(v["full_name"]), fold(v["address"]))
+                ) or new_citizens.get((row.resolved_unit.pk, fold(v["full_name"]), fold(v["address"])))
             if citizen is None:
                 citizen = Citizen(
                     unit=row.unit, full_name=v["full_name"], national_id=v["national_id"], address=v["address"]
@@ -348,9 +348,9 @@ class SessionImporter(Importer):
                     citizen, row, {"full_name": "full_name", "national_id": "national_id", "address": "address"}
                 )
                 new_citizens[
-                    (row.unit.pk, v["national_id"])
+                    (row.resolved_unit.pk, v["national_id"])
                     if v["national_id"]
-                    else (row.unit.pk, fold(v["full_name"]), fold(v["address"]))
+                    else (row.resolved_unit.pk, fold(v["full_name"]), fold(v["address"]))
                 ] = citizen
                 row.data["new_citizen"] = True
             people = v["people_count"] or 1
@@ -391,7 +391,7 @@ class SessionImporter(Importer):
     def _visit_key(row: Row):
         v = row.values
         return (
-            row.unit.pk,
+            row.resolved_unit.pk,
             v["date"],
             v["session_kind"],
             v["session_number"],

@@ -7,6 +7,7 @@ draft dossier exactly as when the rating is typed in."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,7 +109,7 @@ class UnitImporter(Importer):
                     ),
                 )
                 continue
-            parent = context.unit
+            parent: Unit | None = context.unit
             if v["parent_code"]:
                 parent = context.units_by_code.get(v["parent_code"])
                 if parent is None and v["parent_code"] in in_file:
@@ -303,14 +304,14 @@ class RatingImporter(Importer):
             return None
         return applying[0]
 
-    def write(self, rows: list[Row], context: ImportContext) -> list:
-        written = []
+    def write(self, rows: list[Row], context: ImportContext) -> list[tuple[models.Model, str, int]]:
+        written: list[tuple[models.Model, str, int]] = []
         for row in rows:
             v = row.values
             had_dossier = WeakDossier.objects.active().filter(unit=row.unit, year=v["year"]).exists()
             rating = rating_record(
                 user=context.user,
-                unit=row.unit,
+                unit=row.resolved_unit,
                 year=v["year"],
                 regulation=row.data["regulation"],
                 level=v["level"],
