@@ -12,6 +12,7 @@ from citizens.selectors import citizens_shown
 from citizens.services import visit_rule_errors
 from citizens.validators import validate_national_id, validate_phone
 from core.forms import choice_field, model_choice_field
+from core.versions import record_version, version_field
 from organizations.models import Unit
 
 # Text inputs in the dd/mm/yyyy form the users' documents use (a browser's own date picker follows the
@@ -60,6 +61,10 @@ class ReceptionSessionForm(ScopedModelForm):
         if self.instance.pk:
             # A session stays with the unit that held it.
             self.fields["unit"].disabled = True
+            # The version it was loaded from, so a save over someone else's later change is refused (core.versions).
+            self.fields["version"] = version_field()
+            if not self.is_bound:
+                self.initial["version"] = record_version(self.instance)
         elif units.count() == 1:
             self.fields["unit"].initial = units.first()
         self.fields["kind"].choices = SessionKind.choices

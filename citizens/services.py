@@ -20,6 +20,7 @@ from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.locking import KEEP, Keep, apply_given, lock
 from core.models import NumberSequence
 from core.services import save_with_history
+from core.versions import check_version
 from organizations.models import Unit
 
 # Law 136/2025/QH15 allows citizen reception online from this date.
@@ -105,29 +106,30 @@ def session_update(
     host_title: str | Keep = KEEP,
     officials_present: str | Keep = KEEP,
     minutes: str | Keep = KEEP,
+    version: int | None = None,
 ) -> ReceptionSession:
     """Change a session's particulars (those given). A session stays with the unit that held it: `unit` is accepted
-    only as the same unit (the form sends it back disabled)."""
+    only as the same unit (the form sends it back disabled). `version` is the session's version when the edit form
+    was loaded (core.versions): a save that would undo someone else's later change is refused."""
     require_right(user, Action.CHANGE, session.unit_id)
     session = lock(session)
     if not isinstance(unit, Keep) and unit.pk != session.unit_id:
         raise ValidationError({"unit": _("A session stays with the unit that held it.")})
-    apply_given(
-        session,
-        {
-            "kind": kind,
-            "starts_at": starts_at,
-            "place": place,
-            "host_name": host_name,
-            "status": status,
-            "mode": mode,
-            "head_position": head_position,
-            "head_in_person": head_in_person,
-            "host_title": host_title,
-            "officials_present": officials_present,
-            "minutes": minutes,
-        },
-    )
+    given = {
+        "kind": kind,
+        "starts_at": starts_at,
+        "place": place,
+        "host_name": host_name,
+        "status": status,
+        "mode": mode,
+        "head_position": head_position,
+        "head_in_person": head_in_person,
+        "host_title": host_title,
+        "officials_present": officials_present,
+        "minutes": minutes,
+    }
+    check_version(session, version, given)
+    apply_given(session, given)
     validate_session(session)
     save_with_history(session, user=user)
     if session.kind == SessionKind.DIALOGUE:

@@ -15,6 +15,7 @@ from citizens.forms import DialogueCloseForm, DialogueForm, DutyMonthForm, Recep
 from citizens.models import Citizen, Dialogue, ReceptionSession, Visit
 from core.forms import VoidReasonForm
 from core.generic import add_service_errors
+from core.versions import StaleFormError, keep_input_at_version
 
 
 class SessionListView(ScopedFilterView):
@@ -93,6 +94,8 @@ class SessionUpdateView(ScopedViewMixin, DetailView):
             data = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
             try:
                 services.session_update(user=request.user, session=self.object, **data)
+            except StaleFormError as error:
+                keep_input_at_version(form, error)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

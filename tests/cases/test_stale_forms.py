@@ -1,15 +1,16 @@
-"""Stale forms: two officials edit one case from forms loaded at the same time; the second save does not undo the
-first one's change without telling."""
+"""Stale forms: two officials edit one case (or session) from forms loaded at the same time; the second save does
+not undo the first one's change without telling."""
 
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from cases.models import Case
-from tests.factories import CaseFactory, user_with_role
+from tests.factories import CaseFactory, ReceptionSessionFactory, user_with_role
 
 
 def _loaded_form(client: Client, case: Case) -> dict:
@@ -86,3 +87,38 @@ def test_a_form_with_a_version_of_another_record_is_refused(ward, ward_official,
     response = a.post(reverse("cases:case_update", kwargs={"pk": case.pk}), form)
     case.refresh_from_db()
     assert response.status_code == 200 and case.summary == "Khiếu nại quyết định thu hồi đất"
+
+
+def _loaded_session_form(client: Client, session) -> dict:
+    response = client.get(reverse("citizens:session_update", kwargs={"pk": session.pk}))
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {}
+    for name, bound in form.fields.items():
+        value = form[name].value()
+        if bound.disabled or value is None or value is False:
+            continue
+        data[name] = "on" if value is True else value
+    data["starts_at"] = timezone.localtime(session.starts_at).strftime("%d/%m/%Y %H:%M")
+    return data
+
+
+def test_a_session_saved_from_a_stale_form_is_refused_with_what_changed(ward, ward_official, two_officials):
+    session = ReceptionSessionFactory(unit=ward, created_by=ward_official, place="Trụ sở")
+    a, b = two_officials
+    form_a, form_b = _loaded_session_form(a, session), _loaded_session_form(b, session)
+    assert form_b["version"]
+    url = reverse("citizens:session_update", kwargs={"pk": session.pk})
+
+    assert a.post(url, form_a | {"place": "Nhà văn hóa tổ dân phố 3"}).status_code == 302
+    response = b.post(url, form_b | {"minutes": "Biên bản buổi tiếp"})
+
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert (session.place, session.minutes) == ("Nhà văn hóa tổ dân phố 3", "")
+    assert "Trụ sở” → “Nhà văn hóa tổ dân phố 3" in response.content.decode()
+    assert response.context["form"]["minutes"].value() == "Biên bản buổi tiếp"
+    response = b.post(url, dict(response.context["form"].data.items()) | {"place": "Nhà văn hóa tổ dân phố 3"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.place, session.minutes) == ("Nhà văn hóa tổ dân phố 3", "Biên bản buổi tiếp")
