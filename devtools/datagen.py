@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -106,7 +107,7 @@ CITIZEN_REUSE = 0.25  # chance that a record's person is one already known to th
 REPEATER_SHARE = 0.15  # share of new citizens who will come back
 SECOND_TIME_SHARE = 0.04  # complaints brought a second time after the first decision
 
-KIND_WEIGHTS = {
+KIND_WEIGHTS: dict[str, int] = {
     CaseKind.COMPLAINT: 45,
     CaseKind.DENUNCIATION: 10,
     CaseKind.RECOMMENDATION: 25,
@@ -148,7 +149,7 @@ OUTCOME_WEIGHTS = {
 S = CaseStatus
 # Status by age in days: recent cases are still being handled, older ones mostly closed; a small backlog of old
 # cases stays open (these, and recent ones past their intake deadline, make about 3 % of cases overdue).
-STATUS_BY_AGE = [
+STATUS_BY_AGE: list[tuple[int | None, dict[str, float]]] = [  # the last bound is None: any older age
     (10, {S.RECEIVED: 45, S.CLASSIFIED: 30, S.ACCEPTED: 20, S.TRANSFERRED: 3, S.ARCHIVED: 2}),
     (
         60,
@@ -315,7 +316,7 @@ MATTERS: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
-LETTER_TITLES = {
+LETTER_TITLES: dict[str, str] = {  # by letter content (and by case kind, which shares its values)
     LetterContent.COMPLAINT: "Đơn khiếu nại",
     LetterContent.DENUNCIATION: "Đơn tố cáo",
     LetterContent.RECOMMENDATION: "Đơn kiến nghị",
@@ -405,7 +406,7 @@ class Table:
 def _table(model: type[models.Model], columns: str) -> Table:
     """A table with the columns the generator fills, checked against the model so a new field is not missed."""
     names = tuple(columns.split())
-    expected = {f.column for f in model._meta.concrete_fields}
+    expected = {f.column for f in model._meta.concrete_fields if f.column is not None}  # a concrete field has one
     if set(names) != expected:
         raise GenerationError(
             f"{model._meta.label}: the data generator writes {sorted(set(names) - expected)} that the model lacks "
@@ -525,7 +526,9 @@ class SqliteSink:
     def __init__(self, cursor) -> None:
         self.cursor = cursor
         self._next: dict[str, int] = {}
-        self._offset = timezone.get_current_timezone().utcoffset(datetime(2025, 1, 1))
+        offset = timezone.get_current_timezone().utcoffset(datetime(2025, 1, 1))
+        assert offset is not None  # a time zone's offset on a given day
+        self._offset = offset
 
     def begin(self) -> None:
         pass
@@ -1212,7 +1215,7 @@ class Generator:
                 disposed_on,
                 competent_body,
                 archive_reason,
-                one_year_after(disposed_on) if disposition == LetterDisposition.ARCHIVED else None,
+                one_year_after(disposed_on) if disposition == LetterDisposition.ARCHIVED and disposed_on else None,
                 case_id,
                 False,
                 "",
@@ -1267,7 +1270,7 @@ class Generator:
             archive_reason = self.pick(self.archive_reasons)
         else:
             body = rng.choice(COMPETENT_BODIES)
-        disposed_on = self.after(day, 1, 10)
+        disposed_on: date | None = self.after(day, 1, 10)
         if (self.today - day).days < 10 and rng.random() < 0.5:
             disposition, archive_reason, body, disposed_on = "", "", "", None
         self.write_letter(
@@ -1302,7 +1305,8 @@ def datagen_user() -> User:
             is_active=False,
             password=make_password(None),
         )
-        user.skip_history_when_saving = True
+        # django-simple-history's switch for one save without a history row; no model declares the attribute.
+        user.skip_history_when_saving = True  # type: ignore[attr-defined]
         user.save()
     return user
 
@@ -1324,7 +1328,7 @@ def delete_generated(user: User) -> Reset:
     t = {m: m._meta.db_table for m in (Citizen, ReceptionSession, Dialogue, Visit, Case, Letter)}
     cases, sessions = _generated(Case), _generated(ReceptionSession)
     uid = user.pk
-    statements = [
+    statements: list[tuple[type[models.Model], str, list[Any]]] = [
         (CaseEvent, f"case_id IN ({cases})", [uid]),
         (
             DeadlineExtension,

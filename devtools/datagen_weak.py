@@ -8,6 +8,9 @@ ratings, dossiers and everything below are created or entered by the 'datagen' u
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
+
+from django.db import models
 
 from organizations.choices import DossierOrigin, DossierStatus, InspectionKind, RatingLevel, TaskStatus, TaskType
 from organizations.models import (
@@ -322,7 +325,7 @@ def delete_generated(cursor, uid: int) -> int:
     dossiers = f"SELECT id FROM {WeakDossier._meta.db_table} WHERE created_by_id = %s"
     inspections = f"SELECT id FROM {Inspection._meta.db_table} WHERE dossier_id IN ({dossiers})"
     tasks = f"SELECT id FROM {PlanTask._meta.db_table} WHERE dossier_id IN ({dossiers})"
-    statements = [
+    statements: list[tuple[type[models.Model], str, list[Any]]] = [
         (InspectionConclusion, f"inspection_id IN ({inspections})", [uid]),
         (Inspection, f"dossier_id IN ({dossiers})", [uid]),
         (TaskProgress, f"task_id IN ({tasks})", [uid]),

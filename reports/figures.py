@@ -164,7 +164,9 @@ def case_figures_for(unit_ids, periods: list[tuple[date, date]]) -> list[dict[st
     counts = [_case_counts(start, end) for start, end in periods]
     rows = Q()
     for period in counts:
-        rows |= period.pop("_rows")
+        period_rows = period.pop("_rows")
+        assert isinstance(period_rows, Q)
+        rows |= period_rows
     aggregates = {
         f"{name}__{index}": expression for index, period in enumerate(counts) for name, expression in period.items()
     }
