@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
 from accounts.scoping import ScopedModelForm
+from core.versions import record_version, version_field
 from organizations.choices import UnitKind
 from organizations.models import Inspection, PlanTask, Unit, WeakDossier, WeakReason
 from organizations.workflow import Move
@@ -38,6 +39,10 @@ class DossierForm(ScopedModelForm):
         if self.instance.pk:
             for name in ("unit", "year", "origin", "identified_on"):
                 self.fields[name].disabled = True
+            # The version it was loaded from, so a save over someone else's later change is refused (core.versions).
+            self.fields["version"] = version_field()
+            if not self.is_bound:
+                self.initial["version"] = record_version(self.instance)
 
 
 class PlanTaskForm(forms.ModelForm):

@@ -23,6 +23,7 @@ from accounts.scoping import has_right, require_right
 from core.locking import KEEP, Keep, apply_given, lock
 from core.services import save_with_history
 from core.uploads import check_upload
+from core.versions import check_version
 from organizations import workflow
 from organizations.choices import DossierOrigin, DossierStatus, RatingLevel, TaskStatus, UnitKind
 from organizations.models import (
@@ -200,15 +201,20 @@ def dossier_update(
     other_reasons: str | Keep = KEEP,
     responsible_leader: str | Keep = KEEP,
     goals: str | Keep = KEEP,
+    version: int | None = None,
 ) -> WeakDossier:
-    """Amend a draft or returned dossier (the fields given; the others keep their value)."""
+    """Amend a draft or returned dossier (the fields given; the others keep their value). `version` is the dossier's
+    version when the edit form was loaded (core.versions): a save that would undo someone else's later change to
+    its text is refused."""
     require_right(user, Action.CHANGE, dossier.unit_id)
     # Locked and checked as it is now: an amendment saved while the dossier was being submitted would otherwise
     # put it back to the status the form was loaded with.
     dossier = lock(dossier)
     if dossier.status not in workflow.EDITABLE:
         raise ValidationError(_("A submitted or approved dossier can no longer be changed."))
-    apply_given(dossier, {"other_reasons": other_reasons, "responsible_leader": responsible_leader, "goals": goals})
+    given = {"other_reasons": other_reasons, "responsible_leader": responsible_leader, "goals": goals}
+    check_version(dossier, version, given)
+    apply_given(dossier, given)
     save_with_history(dossier, user=user)
     if reasons is not KEEP:
         dossier.reasons.set(reasons)

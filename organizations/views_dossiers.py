@@ -9,6 +9,7 @@ from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right
 from core.downloads import file_download_response
 from core.generic import add_service_errors
+from core.versions import StaleFormError, keep_input_at_version
 from organizations import services, workflow
 from organizations.filtersets import WeakDossierFilterSet
 from organizations.forms import (
@@ -123,6 +124,8 @@ class DossierUpdateView(ScopedViewMixin, DetailView):
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("unit", "year", "origin", "identified_on")}
             try:
                 services.dossier_update(user=request.user, dossier=self.object, **data)
+            except StaleFormError as error:
+                keep_input_at_version(form, error)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

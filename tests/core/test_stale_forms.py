@@ -1,7 +1,8 @@
-"""Stale forms: two officials edit one case (or session) from forms loaded at the same time; the second save does
+"""Stale forms: two officials edit one case (session, dossier) from forms loaded at the same time; the second save does
 not undo the first one's change without telling."""
 
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -10,12 +11,18 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from cases.models import Case
+from organizations.models import WeakReason
+from organizations.services import dossier_open
 from tests.factories import CaseFactory, ReceptionSessionFactory, user_with_role
 
 
 def _loaded_form(client: Client, case: Case) -> dict:
+    return _loaded(client, reverse("cases:case_update", kwargs={"pk": case.pk}))
+
+
+def _loaded(client: Client, url: str) -> dict:
     """The edit form's fields as the browser would send them back unchanged (its inputs, selects and textareas)."""
-    response = client.get(reverse("cases:case_update", kwargs={"pk": case.pk}))
+    response = client.get(url)
     assert response.status_code == 200
     form = response.context["form"]
     data = {}
@@ -25,7 +32,7 @@ def _loaded_form(client: Client, case: Case) -> dict:
             continue
         if value is None or value is False:
             continue
-        data[name] = "on" if value is True else value
+        data[name] = [str(v) for v in value] if isinstance(value, list) else "on" if value is True else value
     return data
 
 
@@ -122,3 +129,26 @@ def test_a_session_saved_from_a_stale_form_is_refused_with_what_changed(ward, wa
     assert response.status_code == 302
     session.refresh_from_db()
     assert (session.place, session.minutes) == ("Nhà văn hóa tổ dân phố 3", "Biên bản buổi tiếp")
+
+
+def test_a_dossier_saved_from_a_stale_form_is_refused_with_what_changed(grassroots, ward_official, two_officials):
+    dossier = dossier_open(
+        user=ward_official,
+        unit=grassroots,
+        year=2025,
+        origin="rating",
+        identified_on=date(2026, 1, 5),
+        reasons=WeakReason.objects.filter(code="mat-doan-ket"),
+        goals="Khôi phục đoàn kết nội bộ",
+        responsible_leader="Đồng chí Phó Bí thư",
+    )
+    a, b = two_officials
+    url = reverse("organizations:dossier_update", kwargs={"pk": dossier.pk})
+    form_a, form_b = _loaded(a, url), _loaded(b, url)
+    assert a.post(url, form_a | {"goals": "Kiện toàn chi ủy trong quý II"}).status_code == 302
+    response = b.post(url, form_b | {"responsible_leader": "Đồng chí Bí thư Đảng ủy phường"})
+    assert response.status_code == 200
+    dossier.refresh_from_db()
+    assert (dossier.goals, dossier.responsible_leader) == ("Kiện toàn chi ủy trong quý II", "Đồng chí Phó Bí thư")
+    assert "Khôi phục đoàn kết nội bộ” → “Kiện toàn chi ủy trong quý II" in response.content.decode()
+    assert response.context["form"]["responsible_leader"].value() == "Đồng chí Bí thư Đảng ủy phường"
