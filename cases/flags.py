@@ -14,7 +14,7 @@ from citizens.delegations import is_mass, mass_q, mass_threshold
 from core.periods import half_year_start
 
 # The booleans on Case that mirror the designated flags, so lists filter on them with an index.
-DESIGNATION_FIELDS = {
+DESIGNATION_FIELDS: dict[str, str] = {  # by Designation
     Designation.OVER_LEVEL: "is_over_level",
     Designation.HOT_SPOT: "is_hot_spot",
     Designation.FOCUS: "is_focus",

@@ -178,10 +178,17 @@ def citizen_find_or_create(
 
 
 def visit_rule_errors(
-    *, people_count, is_mass_delegation, outcome, transferred_to, refusal_reason, content_kind
+    *,
+    people_count: int | None,
+    is_mass_delegation: bool | None,
+    outcome: str | None,
+    transferred_to: str | None,
+    refusal_reason: str | None,
+    content_kind: str | None,
 ) -> dict[str, str]:
-    """The rules a visit must satisfy, by field. Shared with the form so every problem shows at once."""
-    errors = {}
+    """The rules a visit must satisfy, by field. Shared with the form (whose values may be missing, hence the
+    Nones) so every problem shows at once."""
+    errors: dict[str, str] = {}
     if people_count is not None and people_count < 1:
         errors["people_count"] = _("A visit has at least one person.")
     elif people_count is not None and is_mass_delegation and not is_mass(people_count):
@@ -364,7 +371,8 @@ def dialogue_update(
     )
     save_with_history(dialogue, user=user)
     if cases is not None:
-        dialogue.cases.set(cases)
+        # Cases of the cases app, which this layer may not name: typed as any model here.
+        dialogue.cases.set(cases)  # type: ignore[arg-type]
     return dialogue
 
 

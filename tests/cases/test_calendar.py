@@ -170,7 +170,7 @@ def test_kind_accepts_its_string_value():
 
 def test_datetimes_are_taken_as_their_date():
     assert deadline(datetime(2025, 1, 24, 16, 30), 7, WORKING, VN) == date(2025, 2, 11)
-    calendar = WorkCalendar(holidays=[datetime(2025, 3, 4, 9, 0)])  # type: ignore[arg-type]
+    calendar = WorkCalendar(holidays=[datetime(2025, 3, 4, 9, 0)])
     assert calendar.holidays == frozenset({date(2025, 3, 4)})
 
 
