@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 
 from imports import reading, service
 from imports.models import ImportBatch
@@ -27,6 +28,7 @@ def bomb(inflated_mb: int = 20) -> bytes:
     disk. Built at test time; nothing this big is written to disk."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(HEADINGS)
     sheet.append(["Nguyễn Văn A", "001090000001"])
     plain = io.BytesIO()
@@ -120,6 +122,7 @@ def test_a_million_empty_rows_are_not_read(settings, ward, ward_official):
     settings.IMPORT_MAX_ROWS = 1000
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(HEADINGS)
     sheet.cell(row=1_048_576, column=1, value="x")
     out = io.BytesIO()
