@@ -14,6 +14,7 @@ from citizens import selectors as reception_selectors
 from citizens.forms import VisitForm
 from citizens.models import ReceptionSession, Visit
 from core.generic import add_service_errors
+from core.versions import StaleFormError, keep_input_at_version
 
 
 class VisitFormMixin:
@@ -34,6 +35,9 @@ class VisitFormMixin:
                 intake_visit_record(user=self.request.user, session=session, **arguments)
             else:
                 intake_visit_update(user=self.request.user, visit=visit, **arguments)
+        except StaleFormError as error:
+            keep_input_at_version(form, error)
+            return self.render_form(form, session, visit)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.render_form(form, session, visit)

@@ -143,6 +143,10 @@ class VisitForm(ScopedModelForm):
         self.identity_masked = protected and is_masked(user, unit_id=session.unit_id, confidential=True)
         if self.instance.pk:
             self.initial["citizen"] = self.instance.citizen_id
+            # The version it was loaded from, so a save over someone else's later change is refused (core.versions).
+            self.fields["version"] = version_field()
+            if not self.is_bound:
+                self.initial["version"] = record_version(self.instance)
         if self.identity_masked:
             # The person stays as recorded, unseen: only someone with the right may see or change who came.
             model_choice_field(self, "citizen").queryset = citizens.filter(pk=self.instance.citizen_id)

@@ -1,5 +1,5 @@
-"""Stale forms: two officials edit one case (session, dossier) from forms loaded at the same time; the second save does
-not undo the first one's change without telling."""
+"""Stale forms: two officials edit one case (session, visit, dossier) from forms loaded at the same time; the second
+save does not undo the first one's change without telling."""
 
 import re
 from datetime import date
@@ -13,7 +13,7 @@ from accounts.roles import Role
 from cases.models import Case
 from organizations.models import WeakReason
 from organizations.services import dossier_open
-from tests.factories import CaseFactory, ReceptionSessionFactory, user_with_role
+from tests.factories import CaseFactory, CitizenFactory, ReceptionSessionFactory, VisitFactory, user_with_role
 
 
 def _loaded_form(client: Client, case: Case) -> dict:
@@ -152,3 +152,38 @@ def test_a_dossier_saved_from_a_stale_form_is_refused_with_what_changed(grassroo
     assert (dossier.goals, dossier.responsible_leader) == ("Kiện toàn chi ủy trong quý II", "Đồng chí Phó Bí thư")
     assert "Khôi phục đoàn kết nội bộ” → “Kiện toàn chi ủy trong quý II" in response.content.decode()
     assert response.context["form"]["responsible_leader"].value() == "Đồng chí Bí thư Đảng ủy phường"
+
+
+def test_a_visit_saved_from_a_stale_form_is_refused_with_what_changed(ward, ward_official, two_officials):
+    visit = VisitFactory(session=ReceptionSessionFactory(unit=ward, created_by=ward_official))
+    a, b = two_officials
+    url = reverse("intake:visit_update", kwargs={"pk": visit.pk})
+    form_a, form_b = _loaded(a, url), _loaded(b, url)
+    assert form_b["version"]
+    assert a.post(url, form_a | {"content": "Đề nghị cấp sổ đỏ cho thửa đất số 12"}).status_code == 302
+    response = b.post(url, form_b | {"people_count": "3"})
+    assert response.status_code == 200
+    visit.refresh_from_db()
+    assert (visit.content, visit.people_count) == ("Đề nghị cấp sổ đỏ cho thửa đất số 12", 1)
+    assert "→ “Đề nghị cấp sổ đỏ cho thửa đất số 12" in response.content.decode()
+    assert response.context["form"]["people_count"].value() == "3"
+
+
+def test_a_stale_form_does_not_name_who_came_to_a_denunciation_visit(ward, ward_official, two_officials):
+    visit = VisitFactory(
+        session=ReceptionSessionFactory(unit=ward, created_by=ward_official), content_kind="denunciation"
+    )
+    # Officials who may see who came: the message still does not put the person's name in a banner.
+    reviewer_a = user_with_role(ward, Role.WARD_OFFICIAL, may_see_identity=True)
+    reviewer_b = user_with_role(ward, Role.WARD_OFFICIAL, may_see_identity=True)
+    a, b = Client(), Client()
+    a.force_login(reviewer_a)
+    b.force_login(reviewer_b)
+    url = reverse("intake:visit_update", kwargs={"pk": visit.pk})
+    form_a, form_b = _loaded(a, url), _loaded(b, url)
+    other = CitizenFactory(unit=ward, full_name="Trần Thị Tố Giác Riêng")
+    assert a.post(url, form_a | {"citizen": other.pk}).status_code == 302
+    response = b.post(url, form_b | {"people_count": "2"})
+    assert response.status_code == 200
+    message = " ".join(str(error) for error in response.context["form"].non_field_errors())
+    assert "***" in message and "Trần Thị Tố Giác Riêng" not in message and visit.citizen.full_name not in message
