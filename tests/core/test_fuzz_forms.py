@@ -4,20 +4,28 @@ values by Hypothesis, and every answer must be below 500.
 
 The forms are found in the pages' HTML, so a new page or field is covered without editing this file. Hostile
 values: NUL and other control characters (PostgreSQL refuses NUL in text), very long strings, markup and SQL
-fragments, impossible dates, huge and negative numbers, right-to-left marks, and random Unicode.
+fragments, impossible dates, dates just outside their bounds (before the register's floor, year 1, tomorrow), huge
+and negative numbers, right-to-left marks, and random Unicode. Whatever was sent, no value outside its bounds
+(core/dates.py, core/validators.py) may have been saved.
 """
 
 import os
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.apps import apps
+from django.core.validators import MinValueValidator
+from django.db import models
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
+from core.dates import earliest_date, validate_not_future, validate_plausible_date, validate_plausible_year
 from tests.factories import RoleAssignmentFactory
 from tests.test_url_scope import KEYWORD_VALUES, OBJECT_BUILDERS, model_label_for, project_urls
 
@@ -51,6 +59,18 @@ HOSTILE = [
     "../../../etc/passwd",
     "１２３",
     "[]",
+    # Dates at their bounds: the day before the register's floor, year 1 (a typo of the year), tomorrow.
+    "31/12/1944",
+    "01/01/0001",
+    "01/01/0001 00:00",
+    "31/12/1944 23:59",
+    (date.today() + timedelta(days=2)).strftime("%d/%m/%Y"),
+    (date.today() + timedelta(days=2)).strftime("%d/%m/%Y 08:00"),
+    # Negative results as officials might type them.
+    "-5000000",
+    "-5.000.000",
+    "-3,5",
+    "-0.1",
 ]
 VALUES = st.one_of(
     st.sampled_from(HOSTILE),
@@ -171,6 +191,43 @@ def test_no_input_makes_a_server_error(client, name, pattern, ward, grassroots, 
         assert response.status_code < 500, (method, path, values)
 
     fill()
+    assert_stored_values_bounded()
+
+
+def _bounds(field: models.Field) -> list[models.Q]:
+    """What would put a stored value of `field` outside the bounds its validators set."""
+    name, outside = field.name, []
+    validators = field.validators
+    if validate_plausible_date in validators:
+        floor: date | datetime = earliest_date()
+        if isinstance(field, models.DateTimeField):
+            floor = timezone.make_aware(datetime.combine(earliest_date(), time()))
+        outside.append(models.Q(**{f"{name}__lt": floor}))
+    if validate_not_future in validators and not isinstance(field, models.DateTimeField):
+        outside.append(models.Q(**{f"{name}__gt": timezone.localdate()}))
+    if validate_plausible_year in validators:
+        outside.append(models.Q(**{f"{name}__lt": earliest_date().year}))
+        outside.append(models.Q(**{f"{name}__gt": timezone.localdate().year}))
+    for validator in validators:
+        # Only the bounds the project sets (0, 1), not the database's integer range that Django adds.
+        if (
+            isinstance(validator, MinValueValidator)
+            and isinstance(validator.limit_value, int)
+            and validator.limit_value >= 0
+        ):
+            outside.append(models.Q(**{f"{name}__lt": validator.limit_value}))
+    return outside
+
+
+def assert_stored_values_bounded() -> None:
+    """No stored record holds a date, year or figure outside the bounds of its field."""
+    for model in apps.get_models():
+        if not model._meta.managed or model._meta.proxy:
+            continue
+        for field in model._meta.concrete_fields:
+            for outside in _bounds(field):
+                found = list(model._base_manager.filter(outside).values_list("pk", field.attname)[:3])
+                assert not found, (model._meta.label, field.name, found)
 
 
 def test_inputs_that_once_made_server_errors_are_refused_politely(client, ward, grassroots, insider):
@@ -201,3 +258,24 @@ def test_inputs_that_once_made_server_errors_are_refused_politely(client, ward, 
 
     response = client.get(reverse("citizens:citizen_lookup"), {"q": "Nguyễn\x00Văn"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("label", "changes"),
+    [
+        ("cases.case", {"money_returned": -5_000_000}),
+        ("cases.case", {"land_returned": "-3.5"}),
+        ("cases.case", {"received_on": date(1944, 12, 31)}),
+        ("cases.case", {"accepted_on": date.today() + timedelta(days=2)}),
+        (
+            "citizens.receptionsession",
+            {"starts_at": datetime(1944, 12, 31, 12, tzinfo=timezone.get_current_timezone())},
+        ),
+    ],
+)
+def test_the_check_after_fuzzing_sees_a_value_out_of_bounds(ward, label, changes):
+    """The check that ends each page's fuzzing is not blind: a value planted past a bound is found."""
+    record = OBJECT_BUILDERS[label](ward)
+    type(record)._base_manager.filter(pk=record.pk).update(**changes)
+    with pytest.raises(AssertionError):
+        assert_stored_values_bounded()
