@@ -21,6 +21,7 @@ from accounts.roles import Action
 from accounts.scoping import subtree_ids, unit_scope
 from cases.models import Case
 from citizens.models import Citizen
+from core.dates import shifted
 from organizations.models import Unit, UnitSuccession
 
 SIMILAR_CONTENT_WINDOW = timedelta(days=180)
@@ -70,8 +71,8 @@ def duplicate_candidates(*, case: Case, user, limit: int = 10, path: str = "") -
             others.filter(
                 unit__in=commune_family(case.unit),
                 field_id=case.field_id,
-                received_on__gte=case.received_on - SIMILAR_CONTENT_WINDOW,
-                received_on__lte=case.received_on + SIMILAR_CONTENT_WINDOW,
+                received_on__gte=shifted(case.received_on, -SIMILAR_CONTENT_WINDOW),
+                received_on__lte=shifted(case.received_on, SIMILAR_CONTENT_WINDOW),
             )
             .order_by("-received_on")
             .values("pk")[:SIMILAR_CONTENT_POOL]

@@ -9,7 +9,7 @@ field validators and clean(), so these functions are the only place the bounds a
 """
 
 from collections.abc import Callable, Collection, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +27,15 @@ def as_local_date(value: date | datetime) -> date:
     if isinstance(value, datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value
+
+
+def shifted(day: date, delta: timedelta) -> date:
+    """`day` moved by `delta`, held at the first or last day Python can represent: a window around a stored absurd
+    date (year 1, from before dates were bounded) must not overflow into a server error."""
+    try:
+        return day + delta
+    except OverflowError:
+        return date.min if delta < timedelta(0) else date.max
 
 
 def validate_plausible_date(value: date | datetime | None) -> None:

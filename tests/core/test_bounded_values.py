@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Letter
 from cases.services import case_update
 from citizens.models import ReceptionSession
 from citizens.services import validate_session
@@ -23,8 +23,10 @@ from organizations.models import (
     Unit,
     WeakDossier,
 )
+from tests.core.test_fuzz_forms import url_for
 from tests.factories import CaseFactory, LetterFactory, ReceptionSessionFactory, VisitFactory
 from tests.imports_helpers import errors_of, preview, xlsx
+from tests.test_url_scope import project_urls
 
 
 @pytest.mark.django_db
@@ -58,7 +60,7 @@ def test_pages_answer_200_with_a_year_one_case_stored(client, ward, ward_officia
     Case.objects.filter(pk=cases[0].pk).update(received_on=date(1, 1, 1), accepted_on=date(1, 1, 1))
     client.force_login(ward_official)
     pk = cases[0].pk
-    for name in ("case_detail", "case_update"):
+    for name in ("case_detail", "case_update", "case_duplicates"):
         response = client.get(reverse(f"cases:{name}", kwargs={"pk": pk}))
         assert response.status_code == 200, name
     for page in ("1", "last"):
@@ -329,3 +331,21 @@ def test_a_rating_score_and_a_regulations_thresholds_are_not_negative(ward, ward
         setattr(regulation, field, Decimal("-0.5"))
         assert field in _errors(regulation)
         setattr(regulation, field, Decimal(0))
+
+
+@pytest.mark.parametrize(("name", "pattern"), project_urls(), ids=[name for name, _p in project_urls()])
+@pytest.mark.django_db
+def test_no_page_fails_on_records_stored_with_year_one(client, name, pattern, ward, grassroots, ward_official):
+    """Every page of the project, opened by an official of a unit whose sessions, cases and letters (those the page
+    names among them) were stored with year 1, before dates were bounded."""
+    session = ReceptionSessionFactory(unit=ward, created_by=ward_official)
+    VisitFactory(session=session)
+    CaseFactory(unit=ward, created_by=ward_official)
+    LetterFactory(unit=ward, created_by=ward_official)
+    url = url_for(name, pattern, ward)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE citizens_receptionsession SET starts_at = '0001-01-01 00:00:00+07'")
+    Case.objects.update(received_on=date(1, 1, 1))
+    Letter.objects.update(received_on=date(1, 1, 1))
+    client.force_login(ward_official)
+    assert client.get(url).status_code < 500
