@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
 from accounts.scoping import ScopedFilterSet, ScopedForm, subtree_ids
+from core.dates import DATE_VALIDATORS
 from core.periods import half_year_start
 from organizations.choices import RatingLevel, UnitKind
 from organizations.models import QualityRating, RatingRegulation, Unit
@@ -297,8 +298,9 @@ class WeakListForm(ScopedForm):
     # A list to read: the units the user may see.
     scope_action = Action.VIEW
 
-    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    # A period before the register's floor (01/01/0001 for 2001) is a typo, refused next to the field.
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT, validators=DATE_VALIDATORS)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT, validators=DATE_VALIDATORS)
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         label=_("Unit"),
         queryset=Unit.objects.none(),

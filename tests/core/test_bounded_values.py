@@ -349,3 +349,12 @@ def test_no_page_fails_on_records_stored_with_year_one(client, name, pattern, wa
     Letter.objects.update(received_on=date(1, 1, 1))
     client.force_login(ward_official)
     assert client.get(url).status_code < 500
+
+
+@pytest.mark.django_db
+def test_the_weak_list_refuses_a_period_from_year_one(client, ward, ward_official):
+    """Found by the fuzzing of forms: the list's figures count from the day before the period's start."""
+    client.force_login(ward_official)
+    response = client.get(reverse("organizations:weak_list"), {"start": "01/01/0001"})
+    assert response.status_code == 200
+    assert "start" in response.context["form"].errors
