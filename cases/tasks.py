@@ -6,7 +6,8 @@ from django.utils import translation
 from cases.exports import export_fail, export_run
 
 
-@shared_task(bind=True, name="cases.run_export", acks_late=True, max_retries=3)
+# ignore_result: the outcome is the job's row (reports/tasks.py says why it matters while the broker is down).
+@shared_task(bind=True, name="cases.run_export", acks_late=True, max_retries=3, ignore_result=True)
 def run_export(self, job_id: int, language: str | None = None, **kwargs) -> None:
     """Write the file of an export (cases.exports.export_run, which returns quietly when the job is gone or
     done). Headings are in the language of the user who asked. Only a lost database connection is worth a

@@ -2,7 +2,8 @@ from celery import shared_task
 from django.db import OperationalError
 
 
-@shared_task(bind=True, name="imports.run_import", acks_late=True, max_retries=3)
+# ignore_result: the outcome is the batch's row (reports/tasks.py says why it matters while the broker is down).
+@shared_task(bind=True, name="imports.run_import", acks_late=True, max_retries=3, ignore_result=True)
 def run_import(self, batch_id: int, step: str, **kwargs) -> None:
     """Check ("preview") or write ("import") one import batch. Both return quietly when the batch is gone or past
     that step, so a redelivered task does nothing twice; an import that fails is recorded on the batch with

@@ -6,7 +6,11 @@ from django.utils.translation import gettext as _
 from reports.services import report_compile, report_fail, reports_requeue_stuck
 
 
-@shared_task(name="reports.compile_report", bind=True, acks_late=True, max_retries=3, soft_time_limit=600)
+# ignore_result: the outcome is the report's row; publishing then never touches the result backend, which is the
+# broker's Redis too and would hold a request for tens of seconds while it is down.
+@shared_task(
+    name="reports.compile_report", bind=True, acks_late=True, max_retries=3, soft_time_limit=600, ignore_result=True
+)
 def compile_report(self, report_id: int, **kwargs) -> None:
     """Compile one report. Retried on a lost database connection; any other error marks it failed."""
     try:

@@ -180,7 +180,8 @@ RATE_LIMITS = {
 CACHE_URL = env("CACHE_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "sotheodoi"}
+        # Failing open while Redis is unreachable (core/cache.py): sign-in must not depend on it.
+        {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "sotheodoi"}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -245,7 +246,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis, a task taken by a worker that dies is delivered again once this many seconds have passed without an
 # acknowledgement; it must exceed the longest task (the task time limit).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Broker down (issue #15): publishing gives up after about a second whether Redis refuses the connection or
+    # does not answer at all, with one immediate retry for a connection it dropped (CELERY_TASK_PUBLISH_RETRY_POLICY).
+    # The work is then kept as waiting, the user is told, and the beat sweep queues it when the broker is back.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Internal monitors send this in the X-Health-Token header to run /healthz/?worker=1 (empty: that check is refused).
 HEALTH_TOKEN = env("DJANGO_HEALTH_TOKEN", default="")
 

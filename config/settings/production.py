@@ -14,10 +14,11 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = False
 # Rate-limit counters must be shared by every web process: Redis, by default the broker's server (set CACHE_URL to
-# give them a database of their own, e.g. redis://127.0.0.1:6379/1).
+# give them a database of their own, e.g. redis://127.0.0.1:6379/1). The cache fails open (core/cache.py): with
+# Redis down, sign-in and pages still work, the limits are not counted and a warning is logged.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.FailOpenRedisCache",
         "LOCATION": env("CACHE_URL", default="") or CELERY_BROKER_URL,
         "KEY_PREFIX": "sotheodoi",
     }

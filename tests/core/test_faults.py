@@ -3,6 +3,7 @@ tables. Nothing is lost (a report waits and is compiled when the broker is back)
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from cases import services as case_services
 from cases.intake import intake_visit_record
 from cases.models import ExportJob
 from config.celery_app import app
+from core import cache as cache_module
 from organizations import services as org_services
 from organizations.models import RatingRegulation, WeakReason
 from reports import services as report_services
@@ -133,6 +135,113 @@ def test_a_large_export_asked_for_while_the_broker_is_down_fails_with_a_message_
     assert job.error == _("The task queue cannot be reached just now; try again in a few minutes.")
     page = response.content.decode()
     assert escape(job.error) in page and "Thử lại" in page
+
+
+# Under production settings the cache (rate limits, overview) is by default the broker's Redis, and publishing a
+# task waits for the broker: these are the settings that decide how the site behaves while Redis is down.
+PRODUCTION_QUEUE_SETTINGS = (
+    "CACHES",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CELERY_BROKER_TRANSPORT_OPTIONS",
+    "CELERY_BROKER_CONNECTION_TIMEOUT",
+    "CELERY_TASK_PUBLISH_RETRY",
+    "CELERY_TASK_PUBLISH_RETRY_POLICY",
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seed_again_after_the_last_test(django_db_blocker):
+    """The tests on committed data empty every table when they end: the reference data is put back for the tests
+    that run after this module in the same database."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_seed_data()
+
+
+@pytest.fixture(params=["refused", "silent"])
+def production_broker_down(request, settings):
+    """Redis down, with production's cache and Celery settings for its URL: "refused" is a closed port (Redis
+    stopped), "silent" a port that takes connections and never answers (Redis hung, or the network dropping
+    packets), where only timeouts help."""
+    with socket.socket() as silent:
+        url = CLOSED_PORT_BROKER
+        if request.param == "silent":
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(64)
+            url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        production = production_settings(*PRODUCTION_QUEUE_SETTINGS, CELERY_BROKER_URL=url)
+        settings.CACHES = production.pop("CACHES")
+        settings.OVERVIEW_CACHE_SECONDS = 300  # the overview reads and writes its figures in the cache
+        celery = {name.removeprefix("CELERY_").lower(): value for name, value in production.items()}
+        previous = {name: app.conf.get(name) for name in celery}
+        app.conf.update(celery, task_always_eager=False)
+        reset_celery_connections()
+        try:
+            yield
+        finally:
+            app.conf.update(previous, task_always_eager=True)
+            reset_celery_connections()
+            cache_module._paused_until.clear()
+
+
+def reset_celery_connections() -> None:
+    """Forget the pools and the result backend (kombu keeps one pool per URL, the backend is made once per thread),
+    so the next task takes those of the URLs configured now."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    vars(app._local).pop("backend", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_sign_in_the_overview_and_a_report_request_answer_quickly(
+    production_broker_down, client, ward, ward_official, caplog
+):
+    """Sign-in and the overview must not depend on the broker (the cache fails open), and a report asked for is
+    kept and the user told within about a second. Committed data (transaction=True): the report's message depends
+    on what happens when its row commits."""
+    ensure_seed_data()
+    ward_official.set_password("Mat-khau-Kiem-tra-2026")
+    ward_official.save(update_fields=["password"])
+
+    started = time.monotonic()
+    response = client.post(
+        reverse("accounts:login"), {"username": ward_official.username, "password": "Mat-khau-Kiem-tra-2026"}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.get(reverse("overview:home")).status_code == 200
+    assert time.monotonic() - started < 3
+    assert any(record.levelname == "WARNING" and "cache" in record.getMessage() for record in caplog.records)
+
+    started = time.monotonic()
+    response = client.post(
+        reverse("reports:report_request"), {"unit": ward.pk, "period_kind": "half_year", "year": 2026}
+    )
+    elapsed = time.monotonic() - started
+    report = Report.objects.get()
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert elapsed < 3, f"the report request took {elapsed:.1f} s"
+    assert report.status == "pending"
+    assert escape(queue_down_message()) in client.get(response.url).content.decode()
+
+
+def test_rate_limits_count_in_redis_and_fail_open_with_a_warning_when_it_is_unreachable(settings, caplog):
+    from core.ratelimit import hit
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "export": "2/60"}
+    backend = "core.cache.FailOpenRedisCache"
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:6379/14", "KEY_PREFIX": "t"}}
+    key = f"fail-open-{time.monotonic_ns()}"
+    assert [hit("export", key) for _ in range(3)] == [True, True, False]
+    assert not caplog.records
+
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": CLOSED_PORT_BROKER}}
+    try:
+        assert [hit("export", key) for _ in range(3)] == [True, True, True]
+    finally:
+        cache_module._paused_until.clear()
+    warnings = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1 and "cache unreachable" in warnings[0].getMessage()
 
 
 # A database error in the middle of a write -------------------------------------------------------------------------
@@ -277,8 +386,8 @@ def test_rating_a_commune_is_all_or_nothing(monkeypatch, ward, grassroots, ward_
 
 
 def production_settings(*names: str, **environment: str) -> dict:
-    """The values of the settings `names` under config.settings.production, read in a fresh interpreter with the
-    environment a deployment gives (plus `environment`)."""
+    """The values of the settings `names` (those defined) under config.settings.production, read in a fresh
+    interpreter with the environment a deployment gives (plus `environment`)."""
     database = connection.settings_dict
     env = {
         **{key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"},
@@ -291,7 +400,8 @@ def production_settings(*names: str, **environment: str) -> dict:
     }
     script = (
         "import json, sys; from django.conf import settings; "
-        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}, default=repr))"
+        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:] if hasattr(settings, name)}, "
+        "default=repr))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, *names], env=env, capture_output=True, text=True, check=True, timeout=60
