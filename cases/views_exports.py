@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -17,7 +17,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.roles import Action
 from accounts.scoping import ScopedViewMixin
@@ -27,7 +26,6 @@ from cases.exports import (
     QUERY_MAX_LENGTH,
     clean_query,
     export_create,
-    export_fail,
     export_filename,
     export_run,
     saved_filter_create,
@@ -36,6 +34,7 @@ from cases.exports import (
 from cases.models import ExportJob, SavedFilter
 from cases.tasks import run_export
 from core.downloads import file_download_response
+from core.publish import publish, queue_down_message
 from core.ratelimit import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -98,18 +97,15 @@ class ExportCreateView(OwnExportsMixin, ListView):
             export_run(job_id=job.pk)
         else:
             language = get_language()
-            transaction.on_commit(lambda: _queue_export(job.pk, language))
+            transaction.on_commit(lambda: _queue_export(request, job.pk, language))
         return redirect("cases:export_status", pk=job.pk)
 
 
-def _queue_export(job_pk: int, language: str) -> None:
-    """Hand a large export to a worker. With the broker down the job is failed at once with a message saying so
-    (the status page then offers "Try again"), rather than a server error and a job waiting forever."""
-    try:
-        run_export.delay(job_pk, language=language)
-    except KombuOperationalError:
-        logger.exception("Export %s: could not reach the broker", job_pk)
-        export_fail(job_id=job_pk, reason=_("The task queue cannot be reached just now; try again in a few minutes."))
+def _queue_export(request: HttpRequest, job_pk: int, language: str) -> None:
+    """Hand a large export to a worker. With the broker down the job keeps waiting and the user is told: the
+    beat sweep (config/tasks.py) queues it when the broker is back."""
+    if not publish(run_export, job_pk, language=language):
+        messages.warning(request, queue_down_message())
 
 
 class ExportStatusView(OwnExportsMixin, DetailView):

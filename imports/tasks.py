@@ -1,5 +1,10 @@
+from datetime import datetime
+
 from celery import shared_task
 from django.db import OperationalError
+
+from core.publish import WAITING_GRACE, publish
+from imports.models import ImportBatch
 
 
 # ignore_result: the outcome is the batch's row (reports/tasks.py says why it matters while the broker is down).
@@ -20,3 +25,15 @@ def run_import(self, batch_id: int, step: str, **kwargs) -> None:
             batch_fail(batch_id=batch_id, message=str(error))
             raise
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+def imports_requeue_waiting(*, now: datetime) -> int:
+    """Queue again the imports still waiting for a worker after a few minutes (the broker was down when the file
+    was sent or the import confirmed, or lost its queue); the number queued. A check a worker has begun (rows
+    counted) is left to it; a batch queued twice is checked or written once (run_import returns quietly)."""
+    since = now - WAITING_GRACE
+    checking = ImportBatch.objects.filter(status=ImportBatch.Status.CHECKING, rows_done=0, created_at__lt=since)
+    confirmed = ImportBatch.objects.filter(status=ImportBatch.Status.QUEUED, confirmed_at__lt=since)
+    return sum(publish(run_import, batch_id, "preview") for batch_id in checking.values_list("pk", flat=True)) + sum(
+        publish(run_import, batch_id, "import") for batch_id in confirmed.values_list("pk", flat=True)
+    )

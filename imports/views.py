@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from citizens.selectors import citizens_shown
 from core.downloads import content_download_response
 from core.forms import VoidReasonForm
 from core.generic import add_service_errors
+from core.publish import publish, queue_down_message
 from imports import service
 from imports.models import ImportBatch, ImportedRecord
 from imports.registry import KINDS, importer_for, kind_choices
@@ -101,8 +102,15 @@ class BatchCreateView(ScopedViewMixin, FormView):
         if service.runs_inline(batch):
             service.batch_preview(batch_id=batch.pk)
         else:
-            transaction.on_commit(lambda: run_import.delay(batch.pk, "preview"))
+            transaction.on_commit(lambda: _queue(self.request, batch.pk, "preview"))
         return redirect(batch)
+
+
+def _queue(request: HttpRequest, batch_id: int, step: str) -> None:
+    """Hand the check or the write of a large file to a worker. With the broker down the batch keeps waiting and
+    the user is told: the beat sweep (config/tasks.py) queues it when the broker is back."""
+    if not publish(run_import, batch_id, step):
+        messages.warning(request, queue_down_message())
 
 
 class BatchDetailView(ScopedViewMixin, DetailView):
@@ -191,7 +199,7 @@ class BatchConfirmView(ScopedViewMixin, DetailView):
             if batch.status == ImportBatch.Status.DONE:
                 messages.success(request, _("Imported: nothing was left out but the rows with errors."))
         else:
-            transaction.on_commit(lambda: run_import.delay(batch.pk, "import"))
+            transaction.on_commit(lambda: _queue(request, batch.pk, "import"))
         return redirect(batch)
 
 

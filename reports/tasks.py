@@ -3,7 +3,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from django.utils.translation import gettext as _
 
-from reports.services import report_compile, report_fail, reports_requeue_stuck
+from reports.services import report_compile, report_fail
 
 
 # ignore_result: the outcome is the report's row; publishing then never touches the result backend, which is the
@@ -25,9 +25,3 @@ def compile_report(self, report_id: int, **kwargs) -> None:
     except Exception as error:
         report_fail(report_id=report_id, reason=_("The compilation failed: {error}").format(error=error))
         raise
-
-
-@shared_task(name="reports.requeue_stuck")
-def requeue_stuck(**kwargs) -> None:
-    """Every few minutes (beat): queue waiting reports again, fail reports stuck in "running"."""
-    reports_requeue_stuck()

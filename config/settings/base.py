@@ -262,9 +262,12 @@ HEALTH_TOKEN = env("DJANGO_HEALTH_TOKEN", default="")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Deadline reminders, heads' reception shortfalls and their e-mails, before the offices open.
     "daily-notification-sweep": {"task": "overview.daily_sweep", "schedule": crontab(hour=6, minute=30)},
-    # Reports waiting since the broker was down are queued again; reports stuck in "running" are failed.
-    "requeue-stuck-reports": {"task": "reports.requeue_stuck", "schedule": crontab(minute="*/5")},
+    # Reports, exports and imports waiting since the broker was down are queued again; reports stuck in "running"
+    # are failed (config/tasks.py).
+    "requeue-waiting-work": {"task": "config.requeue_waiting_work", "schedule": crontab(minute="*/5")},
 }
+# The sweep above lives outside the apps (it reaches into apps that may not import each other): the worker loads it.
+CELERY_IMPORTS = ["config.tasks"]
 
 MAILERS = {
     "default": {"BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}
