@@ -120,4 +120,4 @@ def keep_input_at_version(form: forms.BaseForm, error: StaleFormError) -> None:
 
 def version_field() -> forms.IntegerField:
     """The hidden field of an edit form that carries the version of the record it was loaded from."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    return forms.IntegerField(label=_("Version of the record"), widget=forms.HiddenInput, required=False, min_value=1)
