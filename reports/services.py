@@ -31,20 +31,24 @@ RUNNING_LIMIT = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 @transaction.atomic
 def report_request(*, user: User, unit: Unit, period_kind: str, year: int, calendar_period: bool = False) -> Report:
-    """Ask for a report: a new version of the unit's report for the period, compiled by a worker."""
+    """Ask for a report: a new version of the unit's report for the period, compiled by a worker; or, while a
+    version of it is still waiting or being compiled, that version (marked `under_way`), so that five clicks or
+    two officials at once start one compilation, not five."""
     require_right(user, Action.COMPILE, unit.pk)
     start, end = period_bounds(period_kind, year, calendar=calendar_period)
     if start > timezone.localdate():
         raise ValidationError({"year": _("This period has not started yet.")})
-    # The unit is locked while the next version number is taken: two requests at once get versions n and n+1,
-    # not the same number twice (which the unique constraint would turn into a server error).
+    # The unit is locked while the versions are read: a second request at the same moment waits here until the
+    # first has committed its version, then finds it under way (and without the lock two requests would take the
+    # same version number, which the unique constraint turns into a server error).
     lock(unit)
-    version = (
-        Report.objects.filter(unit=unit, period_kind=period_kind, year=year, calendar_period=calendar_period).aggregate(
-            last=Max("version")
-        )["last"]
-        or 0
-    ) + 1
+    versions = Report.objects.filter(unit=unit, period_kind=period_kind, year=year, calendar_period=calendar_period)
+    under_way = versions.filter(status__in=[ReportStatus.PENDING, ReportStatus.RUNNING]).order_by("-version").first()
+    if under_way is not None:
+        under_way.under_way = True  # type: ignore[attr-defined]  # for the view only, not a field
+        under_way.dispatched = True  # type: ignore[attr-defined]  # nothing was queued by this request
+        return under_way
+    version = (versions.aggregate(last=Max("version"))["last"] or 0) + 1
     report = Report(
         unit=unit,
         period_kind=period_kind,
@@ -60,6 +64,7 @@ def report_request(*, user: User, unit: Unit, period_kind: str, year: int, calen
 
     # Set once the transaction commits: False tells the view to say that the queue is down (the row is kept).
     report.dispatched = None  # type: ignore[attr-defined]  # for the view only, not a field
+    report.under_way = False  # type: ignore[attr-defined]  # for the view only, not a field
 
     def queue() -> None:
         report.dispatched = _dispatch(compile_report, report.pk)  # type: ignore[attr-defined]

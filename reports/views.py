@@ -27,6 +27,10 @@ def queue_down_message() -> str:
     )
 
 
+def under_way_message() -> str:
+    return _("This report is already being compiled: its progress is shown below. Ask again once it is ready.")
+
+
 class ReportListView(ScopedViewMixin, ListView):
     model = Report
     queryset = Report.objects.select_related("unit", "requested_by").order_by("-requested_at")
@@ -51,7 +55,9 @@ class ReportRequestView(ScopedViewMixin, FormView):
             for field, errors in error.error_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        if report.dispatched is False:
+        if report.under_way:
+            messages.info(self.request, under_way_message())
+        elif report.dispatched is False:
             messages.warning(self.request, queue_down_message())
         else:
             messages.success(self.request, _("Compilation requested. You can leave this page and come back."))
@@ -118,7 +124,9 @@ class ReportActionView(ScopedViewMixin, DetailView):
                     year=report.year,
                     calendar_period=report.calendar_period,
                 )
-                if report.dispatched is False:
+                if report.under_way:
+                    messages.info(request, under_way_message())
+                elif report.dispatched is False:
                     messages.warning(request, queue_down_message())
                 else:
                     messages.success(request, _("A new version is being compiled."))
