@@ -1,13 +1,15 @@
 """Report compilation: a row is created by a service, a worker compiles it from SQL aggregates, and the result
 is a snapshot (figures and data cut-off time) that later edits do not change."""
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from celery import Task
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,9 +91,56 @@ def _progress(report_id: int, percent: int, label: str) -> None:
     Report.objects.filter(pk=report_id).update(progress=percent, progress_label=label)
 
 
+# The first key of the PostgreSQL advisory locks a compiling worker holds on its report (the second is the report's
+# id); any number unused elsewhere in the database.
+COMPILE_LOCK = 7301
+
+
+@contextlib.contextmanager
+def _compiling(report_id: int) -> Iterator[bool]:
+    """Whether this process may compile the report: True when no other process holds its advisory lock, which is
+    then held until the block ends. The lock belongs to the worker's database session, so PostgreSQL drops it the
+    moment that worker dies. On other databases (SQLite for `make run`, tasks in-process) there is one process:
+    always True."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [COMPILE_LOCK, report_id])
+        taken = bool(cursor.fetchone()[0])
+    try:
+        yield taken
+    finally:
+        if taken:
+            _release(report_id)
+
+
+def _worker_gone(report_id: int) -> bool:
+    """Whether no process holds the report's compile lock: a report "running" without it has no worker any more
+    (a worker takes the lock before it marks the report running). PostgreSQL only."""
+    with _compiling(report_id) as free:
+        return free
+
+
+def _release(report_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [COMPILE_LOCK, report_id])
+    except DatabaseError:
+        logger.warning("report %s: its compile lock goes with the lost connection", report_id)
+
+
 def report_compile(*, report_id: int) -> None:
-    """Compile a report. Idempotent: a report already compiled (or gone) is left as it is, so a redelivered
-    task does nothing twice."""
+    """Compile a report. Idempotent: a report already compiled (or gone) is left as it is, and one that another
+    live worker is compiling (a task delivered again while the first still runs) too, so it is compiled once."""
+    with _compiling(report_id) as mine:
+        if not mine:
+            logger.info("report %s: another worker is compiling it", report_id)
+            return
+        _compile(report_id)
+
+
+def _compile(report_id: int) -> None:
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
@@ -169,8 +218,9 @@ def report_submit(*, user: User, report: Report) -> Report:
 
 def reports_requeue_stuck(*, now: datetime | None = None) -> tuple[int, int]:
     """The sweep that keeps no request lost and none running forever: reports still waiting after a few minutes
-    (the broker was down when they were asked for) are queued again; reports running past the task time limit
-    (their worker died and the task was not redelivered) are marked failed."""
+    (the broker was down when they were asked for) are queued again, and so are reports "running" whose worker
+    died (no process holds their compile lock: within one sweep, not after the broker's visibility timeout);
+    reports running past the task time limit are marked failed. Returns (queued, failed)."""
     from reports.tasks import compile_report
 
     now = now or timezone.now()
@@ -186,4 +236,11 @@ def reports_requeue_stuck(*, now: datetime | None = None) -> tuple[int, int]:
         error=_("The compilation stopped without finishing; compile it again."),
         finished_at=now,
     )
-    return len(waiting), stuck
+    orphaned: list[int] = []
+    if connection.vendor == "postgresql":  # elsewhere nothing tells a dead worker from a slow one
+        running = Report.objects.filter(status=ReportStatus.RUNNING).values_list("pk", flat=True)
+        orphaned = [report_id for report_id in running if _worker_gone(report_id)]
+    for report_id in orphaned:
+        # The task compiles it again from the start (a running report is taken up), under the lock.
+        _dispatch(compile_report, report_id)
+    return len(waiting) + len(orphaned), stuck

@@ -245,9 +245,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis, a task taken by a worker that dies is delivered again once this many seconds have passed without an
-# acknowledgement; it must exceed the longest task (the task time limit).
+# acknowledgement; it must exceed the longest task (the task time limit), or a task still running would be started
+# a second time: 5 minutes above it. A report whose worker died is taken up sooner, by the 5-minute sweep, which
+# sees that no worker holds its compile lock (reports/services.py).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60),
     # Broker down (issue #15): publishing gives up after about a second whether Redis refuses the connection or
     # does not answer at all, with one immediate retry for a connection it dropped (CELERY_TASK_PUBLISH_RETRY_POLICY).
     # The work is then kept as waiting, the user is told, and the beat sweep queues it when the broker is back.
