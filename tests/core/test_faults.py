@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -277,10 +278,11 @@ def production_broker_down(request, settings):
 
 def reset_celery_connections() -> None:
     """Forget the pools and the result backend (kombu keeps one pool per URL, the backend is made once per thread),
-    so the next task takes those of the URLs configured now."""
-    app._pool = None
-    app.amqp._producer_pool = None
-    vars(app._local).pop("backend", None)
+    so the next task takes those of the URLs configured now. (Private attributes, which celery-types does not
+    declare.)"""
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    vars(app._local).pop("backend", None)  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -502,13 +504,18 @@ def production_settings(*names: str, **environment: str) -> dict:
 def wsgi_get(path: str, cookies: dict[str, str]) -> int:
     """GET `path` through the WSGI handler as gunicorn calls it: unlike the test client, it sends the request
     signals that close or check the thread's database connection at the start and end of each request."""
-    environ = RequestFactory()._base_environ(
+    environ = RequestFactory()._base_environ(  # type: ignore[attr-defined]  # private, undeclared by django-stubs
         PATH_INFO=path,
         REQUEST_METHOD="GET",
         HTTP_COOKIE="; ".join(f"{name}={value}" for name, value in cookies.items()),
     )
     statuses: list[str] = []
-    response = WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status))
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> Callable[[bytes], None]:
+        statuses.append(status)
+        return lambda data: None  # the write() callable, which Django never calls
+
+    response = WSGIHandler()(environ, start_response)
     response.close()  # request_finished, as the server sends it
     return int(statuses[0].split()[0])
 
