@@ -99,9 +99,11 @@ def test_filters_by_kind_date_and_who(administrator, ward):
     holidays = audit_log_page(list(audit_log_keys(kind="holidays", who=administrator.username)[:50]))
     assert [entry["object"] for entry in holidays] == [str(holiday)]
     today = timezone.localdate()
-    assert audit_log_keys(kind="case_fields", since=today, until=today).count() == 1
-    assert not audit_log_keys(kind="case_fields", until=today - timedelta(days=1)).exists()
-    assert not audit_log_keys(kind="case_fields", since=today + timedelta(days=1)).exists()
+    # Narrowed to this test's author: a test that commits re-seeds the reference tables, writing history rows of
+    # its own that would otherwise be counted here when it ran first in the same process.
+    assert audit_log_keys(kind="case_fields", who=other.username, since=today, until=today).count() == 1
+    assert not audit_log_keys(kind="case_fields", who=other.username, until=today - timedelta(days=1)).exists()
+    assert not audit_log_keys(kind="case_fields", who=other.username, since=today + timedelta(days=1)).exists()
 
 
 def test_an_audit_page_costs_the_same_queries_for_few_or_many_entries(
