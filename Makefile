@@ -30,10 +30,11 @@ test: venv services
 	TEST_DATABASE_NAME=test_sotheodoi_live $(PY) -m pytest -p no:xdist -m "worker or e2e" --create-db
 	DATABASE_URL=sqlite:// $(PY) -m pytest -m smoke -p no:xdist -q
 
-## check: lint, formatting and migrations, as CI runs them
+## check: lint, formatting, types (mypy with django-stubs) and migrations, as CI runs them
 check: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	$(PY) manage.py makemigrations --check --dry-run
 
 services:
