@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from celery import Task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -19,6 +18,7 @@ from accounts.roles import Action
 from accounts.scoping import require_right
 from core.locking import lock
 from core.periods import period_bounds
+from core.publish import WAITING_GRACE, publish
 from core.services import save_with_history
 from organizations.models import Unit
 from reports.choices import ReportStatus
@@ -27,7 +27,6 @@ from reports.models import Report
 
 logger = logging.getLogger(__name__)
 
-WAITING_GRACE = timedelta(minutes=3)
 RUNNING_LIMIT = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
@@ -69,21 +68,10 @@ def report_request(*, user: User, unit: Unit, period_kind: str, year: int, calen
     report.under_way = False  # type: ignore[attr-defined]  # for the view only, not a field
 
     def queue() -> None:
-        report.dispatched = _dispatch(compile_report, report.pk)  # type: ignore[attr-defined]
+        report.dispatched = publish(compile_report, report.pk)  # type: ignore[attr-defined]
 
     transaction.on_commit(queue)
     return report
-
-
-def _dispatch(task: Task, report_id: int) -> bool:
-    """Queue the compilation; False when the broker could not be reached. The report then stays "waiting" and
-    `reports_requeue_stuck` queues it again later, so no request is lost."""
-    try:
-        task.delay(report_id)
-    except Exception:
-        logger.exception("report %s: could not reach the broker; it stays waiting", report_id)
-        return False
-    return True
 
 
 def _progress(report_id: int, percent: int, label: str) -> None:
@@ -230,7 +218,7 @@ def reports_requeue_stuck(*, now: datetime | None = None) -> tuple[int, int]:
         )
     )
     for report_id in waiting:
-        _dispatch(compile_report, report_id)
+        publish(compile_report, report_id)
     stuck = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - RUNNING_LIMIT).update(
         status=ReportStatus.FAILED,
         error=_("The compilation stopped without finishing; compile it again."),
@@ -242,5 +230,5 @@ def reports_requeue_stuck(*, now: datetime | None = None) -> tuple[int, int]:
         orphaned = [report_id for report_id in running if _worker_gone(report_id)]
     for report_id in orphaned:
         # The task compiles it again from the start (a running report is taken up), under the lock.
-        _dispatch(compile_report, report_id)
+        publish(compile_report, report_id)
     return len(waiting) + len(orphaned), stuck
