@@ -21,8 +21,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {account.username:<18} {label:<36} {units[account.unit_key]}")
             if settings.OTP_REQUIRED_FOR_PRIVILEGED:
                 self.stdout.write(
-                    "Xác thực hai bước bắt buộc với bcd.thanhpho và quantri: lần đăng nhập đầu, quét mã QR bằng ứng "
-                    "dụng xác thực trên điện thoại."
+                    "Xác thực hai bước bắt buộc với bcd.thanhpho, quantri và thamdinh.badinh (được xem danh tính "
+                    "người tố cáo): lần đăng nhập đầu, quét mã QR bằng ứng dụng xác thực trên điện thoại."
                 )
             else:
                 self.stdout.write(
