@@ -1,6 +1,7 @@
 from datetime import date
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -13,8 +14,25 @@ def daily_sweep(on: str | None = None, **kwargs) -> dict[str, int]:
     shortfalls, then the e-mails. `on` (ISO date) reruns it as of another day. Every step is idempotent, so a
     retry or a second run the same day creates and sends nothing twice; a lost database connection is retried."""
     today = date.fromisoformat(on) if on else timezone.localdate()
-    return {
+    done = {
         "deadlines": sweep_deadlines(today=today),
         "shortfalls": sweep_reception_shortfalls(month=shortfall_month(today)),
         "emails": send_pending_emails(),
     }
+    cache.set(_SWEPT_KEY.format(day=today.isoformat()), True, timeout=2 * 24 * 3600)
+    return done
+
+
+_SWEPT_KEY = "daily-sweep-done:{day}"
+
+
+@shared_task(name="overview.daily_sweep_catch_up")
+def daily_sweep_catch_up(**kwargs) -> bool:
+    """Run today's sweep if the morning's did not run: beat could not hand it to a worker while the broker was down,
+    and nothing would remind anyone until the next morning. Hourly through the office day (CELERY_BEAT_SCHEDULE).
+    When the mark is lost (the cache failed open, or was emptied) the sweep runs again, which is harmless: it is
+    idempotent. Returns whether it ran."""
+    if cache.get(_SWEPT_KEY.format(day=timezone.localdate().isoformat())):
+        return False
+    daily_sweep()
+    return True

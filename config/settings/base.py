@@ -264,6 +264,11 @@ HEALTH_TOKEN = env("DJANGO_HEALTH_TOKEN", default="")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Deadline reminders, heads' reception shortfalls and their e-mails, before the offices open.
     "daily-notification-sweep": {"task": "overview.daily_sweep", "schedule": crontab(hour=6, minute=30)},
+    # ... and caught up later in the office day when the morning's could not reach a worker (broker down).
+    "daily-notification-sweep-catch-up": {
+        "task": "overview.daily_sweep_catch_up",
+        "schedule": crontab(hour="7-17", minute=35),
+    },
     # Reports, exports and imports waiting since the broker was down are queued again; reports stuck in "running"
     # are failed (config/tasks.py).
     "requeue-waiting-work": {"task": "config.requeue_waiting_work", "schedule": crontab(minute="*/5")},

@@ -196,6 +196,23 @@ def test_the_daily_task_runs_end_to_end_and_twice_sends_nothing_twice(ward, ward
     assert len(mail.outbox) == 1
 
 
+def test_a_missed_morning_sweep_is_caught_up_later_in_the_day_once(ward, handler, settings):
+    """The broker was down at 06:30: beat's run never reached a worker. The first catch-up after it is back runs
+    the sweep; the next ones (and those after a morning run that did happen) do nothing."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sweep"}}
+    from django.core.cache import cache
+
+    from overview.tasks import daily_sweep_catch_up
+
+    cache.clear()
+    CaseFactory(unit=ward, status=CaseStatus.ACCEPTED, due_on=timezone.localdate(), handler=handler)
+    assert daily_sweep_catch_up.delay().get() is True
+    assert Notification.objects.filter(user=handler).exists()
+    assert daily_sweep_catch_up.delay().get() is False
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "overview.daily_sweep_catch_up")
+    assert 7 in entry["schedule"].hour and 17 in entry["schedule"].hour
+
+
 def test_the_daily_task_is_scheduled_every_morning():
     entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "overview.daily_sweep")
     assert entry["schedule"].hour == {6} and entry["schedule"].minute == {30}
