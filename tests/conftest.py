@@ -15,6 +15,7 @@ from accounts.roles import Role
 from config.celery_app import app
 from organizations.choices import UnitKind
 from tests.factories import UnitFactory, merge_units, user_with_role
+from tests.seed import ensure_seed_data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -140,3 +141,12 @@ def celery_worker_queue(db):
         app.conf.task_always_eager, app.conf.task_default_queue = previous
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def reseeded_after_module(django_db_blocker):
+    """For a module of tests that commit (transaction=True): the tables are emptied after each of its tests, so the
+    reference data is seeded again after the last one, for the tests that run after it in the same database."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_seed_data()

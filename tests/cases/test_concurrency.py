@@ -30,18 +30,11 @@ from organizations.models import DossierEvent, WeakDossier, WeakReason
 from tests.factories import CitizenFactory, field, user_with_role
 from tests.seed import ensure_seed_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reseeded_after_module")]
 
 # How long the first thread waits at the barrier for the second. With the lock the second is held at the lock
 # and never arrives: the first goes on after this, alone.
 BARRIER_SECONDS = 1.0
-
-
-@pytest.fixture(scope="module", autouse=True)
-def seed_again_after_the_last_test(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        ensure_seed_data()
 
 
 @pytest.fixture(autouse=True)

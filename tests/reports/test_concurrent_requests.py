@@ -20,16 +20,9 @@ from reports.tasks import compile_report
 from reports.views import under_way_message
 from tests.seed import ensure_seed_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reseeded_after_module")]
 
 REQUESTS = 5
-
-
-@pytest.fixture(scope="module", autouse=True)
-def seed_again_after_the_last_test(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        ensure_seed_data()
 
 
 def test_simultaneous_requests_for_the_same_report_give_one_compilation_and_no_server_error(
