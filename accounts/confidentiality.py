@@ -5,8 +5,9 @@ secret; Decree 13/2023/NĐ-CP: each access to personal data is recorded; DESIGN 
 What is protected. A record is protected when it is a denunciation or belongs to one; each model states it once,
 as `is_confidential` for a row in hand and `CONFIDENTIAL` (a Q) for a query:
 - a case whose kind is a denunciation;
-- a letter classified as a denunciation or as several contents (one of them may be a denunciation), or that
-  belongs to a denunciation case;
+- a letter classified as a denunciation or as several contents (one of them may be a denunciation), a letter not
+  yet classified (it may be a denunciation: its sender stays hidden until someone who may see identities classifies
+  it as something else), or a letter that belongs to a denunciation case;
 - a reception visit whose content is a denunciation, or that opened a denunciation case;
 - a document attached to a protected case or letter (it may be the letter itself, in the denouncer's hand);
 - a person known to the unit that recorded them only through protected records (every visit, letter and case

@@ -9,7 +9,7 @@ from accounts.confidentiality import is_masked
 from accounts.roles import Action
 from accounts.scoping import ScopedForm, ScopedModelForm, subtree_ids
 from cases.choices import OPEN_STATUSES, ArchiveReason, CaseKind, Channel, LetterContent, LetterDisposition
-from cases.models import Case, CaseField, Letter
+from cases.models import CONFIDENTIAL_CONTENTS, Case, CaseField, Letter
 from citizens.models import Citizen
 from citizens.selectors import citizens_shown
 from core.forms import DATE_INPUT, model_choice_field
@@ -168,10 +168,13 @@ class LetterClassifyForm(forms.ModelForm):
         self.fields["field"].queryset = CaseField.objects.filter(is_active=True)
         letter = self.instance
         if is_masked(user, unit_id=letter.unit_id, confidential=letter.is_confidential):
-            # Reclassifying a protected letter would unmask its sender (accounts/confidentiality.py).
-            self.fields["content"].disabled = True
+            # A protected letter (a denunciation, or not yet classified) classified as anything but a possible
+            # denunciation would unmask its sender: only those contents are offered (accounts/confidentiality.py).
+            self.fields["content"].choices = [
+                (value, label) for value, label in LetterContent.choices if value in CONFIDENTIAL_CONTENTS
+            ]
             self.fields["content"].help_text = _(
-                "Only an official with the right to see confidential identities can change it."
+                "Only an official with the right to see confidential identities can classify it as anything else."
             )
 
     def clean(self):
@@ -239,6 +242,14 @@ class LetterDisposeForm(ScopedForm):
         )
         if letter.content != LetterContent.MULTIPLE:
             del self.fields["kind"]
+        elif letter.sender_id is not None and is_masked(user, unit_id=letter.unit_id, confidential=True):
+            # A case of another kind would show the sender (cases.services.case_open_from_letter).
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [("", "—"), (CaseKind.DENUNCIATION, CaseKind.DENUNCIATION.label)]
+            kind.help_text = _(
+                "Only an official with the right to see confidential identities can open another kind of case from it."
+            )
         if not self.is_bound:
             self.initial.setdefault("on", timezone.localdate())
 

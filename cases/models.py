@@ -256,8 +256,10 @@ class Case(models.Model):
         return self.kind == CaseKind.DENUNCIATION
 
 
-# A letter with one of these contents names a denouncer (several contents: one of them may be a denunciation).
-CONFIDENTIAL_CONTENTS = (LetterContent.DENUNCIATION, LetterContent.MULTIPLE)
+# A letter with one of these contents may name a denouncer: a denunciation; several contents (one of them may be a
+# denunciation); not yet classified (it may turn out a denunciation, so its sender stays hidden until someone who
+# may see identities classifies it as something else).
+CONFIDENTIAL_CONTENTS = ("", LetterContent.DENUNCIATION, LetterContent.MULTIPLE)
 
 
 class LetterQuerySet(ScopedQuerySet):
@@ -368,8 +370,9 @@ class Letter(models.Model):
 
     @property
     def is_confidential(self) -> bool:
-        """A denunciation, a letter of several contents (one may be a denunciation), or a letter of a denunciation
-        case: its sender is protected (the rule: accounts/confidentiality.py). Reads `case` (select it)."""
+        """A denunciation, a letter of several contents (one may be a denunciation), a letter not yet classified, or
+        a letter of a denunciation case: its sender is protected (the rule: accounts/confidentiality.py). Reads
+        `case` (select it)."""
         if self.content in CONFIDENTIAL_CONTENTS:
             return True
         case = self.case if self.case_id is not None else None

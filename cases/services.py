@@ -86,8 +86,9 @@ def letter_receive(
     within_competence: bool | None = None,
 ) -> Letter:
     """Register a letter received by post, by transfer, online or at a reception visit. A letter whose content
-    is clear at once (a visit's, or an imported one) comes with its classification, `content` to
-    `within_competence`; otherwise `letter_classify` records it later."""
+    is clear at once comes with its classification, `content` to `within_competence`: whoever registers it knows
+    what it says, so it is never shown unclassified. Otherwise `letter_classify` records it later, and until then
+    its sender is protected as a possible denouncer."""
     require_right(user, Action.CHANGE, unit.pk)
     letter = Letter(
         unit=unit,
@@ -104,9 +105,11 @@ def letter_receive(
         content=content,
         field=field,
         is_processable=is_processable,
-        missing_element=missing_element,
+        missing_element=missing_element.strip(),
         within_competence=within_competence,
     )
+    if content:
+        _check_classification(field=field, is_processable=bool(is_processable), missing_element=missing_element)
     if sender is None and not is_anonymous:
         raise ValidationError({"sender": _("Choose the sender, or mark the letter anonymous.")})
     if sender is not None and not has_right(user, Action.CHANGE, sender.unit_id):
@@ -114,6 +117,13 @@ def letter_receive(
     letter.number = register_number(unit_id=unit.pk, register="letter", year=letter.received_on.year)
     save_with_history(letter, user=user)
     return letter
+
+
+def _check_classification(*, field: CaseField | None, is_processable: bool, missing_element: str) -> None:
+    if field is None:
+        raise ValidationError({"field": _("Choose the field of the letter.")})
+    if not is_processable and not missing_element.strip():
+        raise ValidationError({"missing_element": _("Say what makes the letter unprocessable.")})
 
 
 @transaction.atomic
@@ -128,15 +138,14 @@ def letter_classify(
     within_competence: bool | None = None,
 ) -> Letter:
     """Classify by content, not title (Circular 05/2021/TT-TTCP): complaint, denunciation, recommendation,
-    feedback or several; processable or not (with what is missing); within competence or not."""
+    feedback or several; processable or not (with what is missing); within competence or not. A letter not yet
+    classified protects its sender: only someone who may see identities classifies it as something other than a
+    denunciation (check_unprotecting)."""
     require_right(user, Action.CHANGE, letter.unit_id)
     letter = lock(letter)  # a letter handled meanwhile keeps the classification it was handled under
     if letter.disposition:
         raise ValidationError(_("This letter has already been handled; its classification can no longer change."))
-    if field is None:
-        raise ValidationError({"field": _("Choose the field of the letter.")})
-    if not is_processable and not missing_element.strip():
-        raise ValidationError({"missing_element": _("Say what makes the letter unprocessable.")})
+    _check_classification(field=field, is_processable=is_processable, missing_element=missing_element)
     was_protected = letter.is_confidential
     letter.content, letter.field, letter.is_processable = content, field, is_processable
     check_unprotecting(
@@ -263,8 +272,19 @@ def _new_case(
 
 @transaction.atomic
 def case_open_from_letter(*, user: User, letter: Letter, kind: str = "") -> Case:
-    """Open a case from a letter; its kind follows the letter's content (several contents: the caller says)."""
+    """Open a case from a letter; its kind follows the letter's content (several contents: the caller says). A
+    protected letter (several contents) opening a case of another kind than a denunciation shows its sender on that
+    case: only someone who may see the identity may do it (check_unprotecting)."""
     kind = kind or (letter.content if letter.content in CaseKind.values else CaseKind.COMPLAINT)
+    if letter.sender_id is not None:
+        check_unprotecting(
+            user,
+            record=letter,
+            unit_id=letter.unit_id,
+            was_protected=letter.is_confidential,
+            is_protected=kind == CaseKind.DENUNCIATION,
+            field="kind",
+        )
     return _new_case(
         user=user,
         unit_id=letter.unit_id,

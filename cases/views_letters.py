@@ -4,7 +4,6 @@ handling. Letters are counted apart from cases (a case may gather several letter
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,11 +52,9 @@ class LetterCreateView(ScopedViewMixin, FormView):
     def form_valid(self, form):
         user = self.request.user
         try:
-            # One transaction: a classification the service refuses leaves no half-registered letter behind.
-            with transaction.atomic():
-                letter = services.letter_receive(user=user, unit=form.cleaned_data["unit"], **form.registration())
-                if classification := form.classification():
-                    services.letter_classify(user=user, letter=letter, **classification)
+            letter = services.letter_receive(
+                user=user, unit=form.cleaned_data["unit"], **form.registration(), **(form.classification() or {})
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

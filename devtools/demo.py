@@ -32,6 +32,11 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount("canbo.badinh", "Nguyễn Thị Hương", "Cán bộ tiếp công dân", Role.WARD_OFFICIAL, "badinh"),
     DemoAccount("canbo.ngocha", "Trần Văn Minh", "Cán bộ tiếp công dân", Role.WARD_OFFICIAL, "ngocha"),
+    # The official who classifies letters: a letter not yet classified may be a denunciation, so classifying it as
+    # anything else needs the right to see who sent it.
+    DemoAccount(
+        "xulydon.badinh", "Vũ Thị Lan", "Cán bộ xử lý đơn", Role.WARD_OFFICIAL, "badinh", may_see_identity=True
+    ),
     DemoAccount(
         "thamdinh.badinh",
         "Lê Quang Huy",

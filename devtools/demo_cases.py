@@ -68,6 +68,16 @@ def ensure_cases_demo(*, ward: Unit, official: User, reviewer: User | None, visi
         else:
             services.letter_dispose(user=official, letter=letter, disposition="case", on=received)
             cases.append(Case.objects.get(letters=letter))
+    for matter in rng.sample(fake.MATTERS["khac"], min(3, len(fake.MATTERS["khac"]))):
+        # Waiting to be classified: their senders stay masked until the letter clerk classifies them.
+        services.letter_receive(
+            user=official,
+            unit=ward,
+            received_on=today - timedelta(days=rng.randint(0, 6)),
+            channel="post",
+            sender=visits[rng.randrange(len(visits))].citizen,
+            summary=matter,
+        )
     for case in cases:
         age = (today - case.received_on).days
         if age < 5 or rng.random() < 0.12:

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -91,6 +92,11 @@ class ImportContext:
         self.user, self.unit, self.batch_id = user, unit, batch_id
         self.subtree = subtree_ids({unit.pk})
         self._units_by_code: dict[str, Unit] | None = None
+
+    @property
+    def path(self) -> str:
+        """Where the import is seen, for the personal-data log of what writing it shows."""
+        return reverse("imports:batch_detail", kwargs={"pk": self.batch_id}) if self.batch_id else ""
 
     @property
     def units_by_code(self) -> dict[str, Unit]:

@@ -61,6 +61,13 @@ def ward_official(ward):
 
 
 @pytest.fixture
+def letter_clerk(ward):
+    """The ward official who classifies letters: a letter not yet classified may be a denunciation, so classifying
+    it as anything else needs the right to see who sent it."""
+    return user_with_role(ward, Role.WARD_OFFICIAL, may_see_identity=True)
+
+
+@pytest.fixture
 def other_ward_official(other_ward):
     return user_with_role(other_ward, Role.WARD_OFFICIAL)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from accounts.confidentiality import UNPROTECTING_REFUSED, log_identity_views, may_see_identity
 from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import has_right
@@ -32,7 +33,7 @@ from cases.choices import (
 )
 from cases.deadlines import DeadlinePlanner, current_due_on, deadline_note
 from cases.flags import DESIGNATION_FIELDS
-from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, Letter
+from cases.models import CONFIDENTIAL_CONTENTS, Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, Letter
 from cases.services import one_year_after
 from citizens.models import Citizen
 from core.text import fold
@@ -644,7 +645,9 @@ class LetterImporter(Importer):
         citizens = citizens_by_id(rows, "sender_id")
         existing = {
             (letter.unit_id, letter.number): letter
-            for letter in Letter.objects.filter(unit_id__in=unit_ids, number__in={row.values["number"] for row in rows})
+            for letter in Letter.objects.filter(
+                unit_id__in=unit_ids, number__in={row.values["number"] for row in rows}
+            ).select_related("case")
         }
         cases = {
             (case.unit_id, case.number): case
@@ -707,9 +710,19 @@ class LetterImporter(Importer):
                 )
             elif letter.disposition and letter.disposition != wanted["disposition"]:
                 row.error("disposition", _("This letter has already been handled."))
+            elif self._unprotects(letter, wanted) and not may_see_identity(context.user, letter.unit_id):
+                row.error("content", str(UNPROTECTING_REFUSED))
             else:
                 row.existing = letter
                 self.compare(row, letter, wanted)
+
+    @staticmethod
+    def _unprotects(letter: Letter, wanted: dict) -> bool:
+        """Whether the import would take a protected letter out of protection (classify a letter not yet
+        classified, or a denunciation, as something else): the rule of cases.services.letter_classify."""
+        case = wanted["case"]
+        stays = wanted["content"] in CONFIDENTIAL_CONTENTS or (case is not None and case.is_confidential)
+        return letter.is_confidential and not stays
 
     @staticmethod
     def _check_rules(row: Row, wanted: dict, today: date) -> None:
@@ -766,14 +779,19 @@ class LetterImporter(Importer):
             letters.append(letter)
         bulk_create_with_history(letters, Letter, batch_size=1000, default_user=user)
         written += [(letter, CREATE, row.number) for row, letter in zip(creates, letters, strict=True)]
+        unprotected = []
         for row in rows:
             if row.action != CREATE:
                 letter = row.existing
+                was_protected = letter.is_confidential
                 for name, value in row.changes.items():
                     setattr(letter, name, value)
+                if was_protected and not letter.is_confidential:
+                    unprotected.append(letter)  # allowed by check() only to those who may see the sender
                 letter._history_user = user
                 letter.save()
                 written.append((letter, row.action, row.number))
+        log_identity_views(user=user, records=unprotected, path=context.path)
         bump_sequence(register="letter", numbers=[(letter.unit_id, letter.number) for letter in letters])
         return written
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,7 +36,7 @@ def letter_post(**overrides):
 
 
 def receive(unit, user, **fields):
-    """A letter registered through the service (and classified when `content` is given)."""
+    """A letter registered through the service (and classified on registration when `content` is given)."""
     classification = {
         key: fields.pop(key)
         for key in ("content", "is_processable", "missing_element", "within_competence")
@@ -46,12 +47,11 @@ def receive(unit, user, **fields):
     fields.setdefault("summary", "Khiếu nại quyết định thu hồi đất")
     if "sender" not in fields and not fields.get("is_anonymous"):
         fields["sender"] = CitizenFactory(unit=unit)
-    letter = services.letter_receive(user=user, unit=unit, **fields)
     if classification:
         classification.setdefault("is_processable", True)
         classification.setdefault("within_competence", True)
-        letter = services.letter_classify(user=user, letter=letter, field=field(), **classification)
-    return letter
+        classification["field"] = field()
+    return services.letter_receive(user=user, unit=unit, **fields, **classification)
 
 
 def dispose(client, letter, **data):
@@ -59,13 +59,13 @@ def dispose(client, letter, **data):
     return client.post(reverse("cases:letter_dispose", args=[letter.pk]), data)
 
 
-def test_a_letter_is_registered_classified_and_opens_a_case_with_its_intake_deadline(client, ward, ward_official):
+def test_a_letter_is_registered_classified_and_opens_a_case_with_its_intake_deadline(client, ward, letter_clerk):
     citizen = CitizenFactory(unit=ward, full_name="Trần Thị Bình")
-    client.force_login(ward_official)
+    client.force_login(letter_clerk)
     response = client.post(reverse("cases:letter_create"), letter_post(unit=ward.pk, citizen=citizen.pk))
     letter = Letter.objects.get()
     assert response.status_code == 302 and response.url == letter.get_absolute_url()
-    assert (letter.sender, letter.unit, letter.created_by) == (citizen, ward, ward_official)
+    assert (letter.sender, letter.unit, letter.created_by) == (citizen, ward, letter_clerk)
     assert letter.number == f"1/{letter.received_on.year}"
 
     response = client.post(
@@ -163,12 +163,12 @@ def test_the_unit_list_of_the_letter_form_is_scoped(client, ward, other_ward, wa
     assert other_ward.name not in client.get(reverse("cases:letter_create")).content.decode()
 
 
-def test_an_anonymous_complaint_cannot_become_a_case(client, ward, ward_official):
-    client.force_login(ward_official)
+def test_an_anonymous_complaint_cannot_become_a_case(client, ward, letter_clerk):
+    client.force_login(letter_clerk)
     response = client.post(reverse("cases:letter_create"), letter_post(unit=ward.pk, is_anonymous="on"))
     letter = Letter.objects.get()
     assert response.status_code == 302 and letter.is_anonymous and letter.sender is None
-    services.letter_classify(user=ward_official, letter=letter, content="complaint", field=field(), is_processable=True)
+    services.letter_classify(user=letter_clerk, letter=letter, content="complaint", field=field(), is_processable=True)
 
     response = dispose(client, letter, disposition="case")
     assert response.status_code == 200
@@ -189,9 +189,9 @@ def test_an_anonymous_denunciation_can_become_a_case(client, ward, ward_official
     assert Case.objects.get().kind == "denunciation"
 
 
-def test_an_unprocessable_letter_needs_what_is_missing_and_cannot_become_a_case(client, ward, ward_official):
-    letter = receive(ward, ward_official)
-    client.force_login(ward_official)
+def test_an_unprocessable_letter_needs_what_is_missing_and_cannot_become_a_case(client, ward, letter_clerk):
+    letter = receive(ward, letter_clerk)
+    client.force_login(letter_clerk)
     url = reverse("cases:letter_classify", args=[letter.pk])
     response = client.post(url, {"content": "complaint", "field": field().pk, "is_processable": "False"})
     assert response.status_code == 200
@@ -298,12 +298,33 @@ def test_only_open_cases_of_the_letters_unit_can_be_joined(client, ward, other_w
     assert letter.case is None
 
 
-def test_a_letter_with_several_contents_says_which_kind_of_case_it_opens(client, ward, ward_official):
-    letter = receive(ward, ward_official, content="multiple")
-    client.force_login(ward_official)
+def test_a_letter_with_several_contents_says_which_kind_of_case_it_opens(client, ward, letter_clerk):
+    letter = receive(ward, letter_clerk, content="multiple")
+    client.force_login(letter_clerk)
     assert "kind" in dispose(client, letter, disposition="case").context["dispose_form"].errors
+    logged = PersonalDataAccess.objects.count()  # the page shown again with the error logged its view
     assert dispose(client, letter, disposition="case", kind="recommendation").status_code == 302
     assert Case.objects.get().kind == "recommendation"
+    # Its sender, protected on the letter, is now shown on a recommendation: the unmasking is logged.
+    unmasking = PersonalDataAccess.objects.order_by("pk")[logged:].get()
+    assert unmasking.user == letter_clerk and letter.number in unmasking.record
+
+
+def test_a_letter_with_several_contents_opens_only_a_denunciation_for_an_official_without_the_right(
+    client, ward, ward_official
+):
+    citizen = CitizenFactory(unit=ward, full_name="Hoàng Văn Tố")
+    letter = receive(ward, ward_official, sender=citizen, content="multiple")
+    client.force_login(ward_official)
+    response = dispose(client, letter, disposition="case", kind="recommendation")
+    assert response.status_code == 200 and "kind" in response.context["dispose_form"].errors
+    with pytest.raises(ValidationError) as error:
+        services.letter_dispose(user=ward_official, letter=letter, disposition="case", on=today(), kind="complaint")
+    assert "kind" in error.value.error_dict and not Case.objects.exists()
+
+    assert dispose(client, letter, disposition="case", kind="denunciation").status_code == 302
+    case = Case.objects.get()
+    assert case.kind == "denunciation" and "Hoàng Văn Tố" not in client.get(case.get_absolute_url()).content.decode()
 
 
 def test_a_denouncers_name_is_masked_for_a_ward_official_and_shown_and_logged_for_the_reviewer(

@@ -16,16 +16,16 @@ from tests.factories import CaseFactory, LetterFactory, field
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def test_a_letter_handled_in_another_tab_is_not_classified_again(ward, ward_official):
-    letter = LetterFactory(unit=ward, created_by=ward_official)
-    services.letter_classify(user=ward_official, letter=letter, content="feedback", field=field(), is_processable=True)
+def test_a_letter_handled_in_another_tab_is_not_classified_again(ward, letter_clerk):
+    letter = LetterFactory(unit=ward, created_by=letter_clerk)
+    services.letter_classify(user=letter_clerk, letter=letter, content="feedback", field=field(), is_processable=True)
     stale = Letter.objects.get(pk=letter.pk)
     services.letter_dispose(
-        user=ward_official, letter=letter, disposition="guided", on=letter.received_on, competent_body="Tòa án"
+        user=letter_clerk, letter=letter, disposition="guided", on=letter.received_on, competent_body="Tòa án"
     )
     with pytest.raises(ValidationError):
         services.letter_classify(
-            user=ward_official, letter=stale, content="complaint", field=field(), is_processable=True
+            user=letter_clerk, letter=stale, content="complaint", field=field(), is_processable=True
         )
     letter.refresh_from_db()
     assert (letter.disposition, letter.content) == ("guided", "feedback")

@@ -130,10 +130,6 @@ def data(ward, old_ward, other_ward, grassroots, ward_official, district_reviewe
         channel="post",
         is_anonymous=True,
         summary="Nặc danh",
-    )
-    case_services.letter_classify(
-        user=user,
-        letter=anonymous,
         content="complaint",
         field=field(),
         is_processable=False,
