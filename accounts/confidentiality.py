@@ -163,14 +163,19 @@ def record_label(record: Labelled) -> str:
     return f"{capfirst(record._meta.verbose_name)} {number}"[:200]
 
 
-def log_labelled_views(*, user: User, views: Iterable[tuple[str, int]], path: str, batch_size: int = 1000) -> None:
+def log_labelled_views(
+    *,
+    user: User,
+    views: Iterable[tuple[str, int]],
+    path: str,
+    batch_size: int = 1000,
+    kind: str = PersonalDataAccess.Kind.VIEW_IDENTITY,
+) -> None:
     """The same for records already named by `record_label`, with their units: an export keeps only these for the
-    thousands of rows it may show."""
+    thousands of rows it may show. `kind` says what was done (a disposal logs the records it anonymised)."""
     PersonalDataAccess.objects.bulk_create(
         (
-            PersonalDataAccess(
-                user=user, kind=PersonalDataAccess.Kind.VIEW_IDENTITY, unit_id=unit, record=label, path=path[:300]
-            )
+            PersonalDataAccess(user=user, kind=kind, unit_id=unit, record=label, path=path[:300])
             for label, unit in views
         ),
         batch_size=batch_size,

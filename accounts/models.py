@@ -139,6 +139,7 @@ class PersonalDataAccess(models.Model):
     class Kind(models.TextChoices):
         VIEW_IDENTITY = "view_identity", _("Viewed a confidential identity")
         EXPORT = "export", _("Exported personal data")
+        ANONYMISE = "anonymise", _("Anonymised personal data (disposal)")
 
     user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

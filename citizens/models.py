@@ -42,6 +42,8 @@ class Citizen(models.Model):
         verbose_name=_("commune/ward of residence"),
     )
     search_text = models.TextField(editable=False, default="")
+    # Set when a disposal took away the person's data (retention app): the row stays for the records that name it.
+    is_anonymised = models.BooleanField(_("anonymised"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["search_text"])

@@ -59,7 +59,9 @@ def known_only_as_denouncer() -> Q:
 
 def citizens_shown(queryset: QuerySet[Citizen], user: Principal) -> QuerySet[Citizen]:
     """The citizens of `queryset` that `user` may know of: a person known only as a denouncer is left out, except
-    in the units where the user may see identities (for lists, search and look-ups)."""
+    in the units where the user may see identities (for lists, search and look-ups). A person anonymised by a
+    disposal is no one to look up."""
+    queryset = queryset.filter(is_anonymised=False)
     scope = identity_scope(user)
     if scope.everything:
         return queryset

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
+    path("retention/", include("retention.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

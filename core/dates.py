@@ -104,3 +104,20 @@ def check_not_before(
 # The validators of a model's date field: a day that has happened, or any plausible day (a deadline, a schedule).
 PAST_DATE_VALIDATORS = [validate_plausible_date, validate_not_future]
 DATE_VALIDATORS = [validate_plausible_date]
+
+
+def years_after(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February, where that year has none, becomes 1 March (a period
+    counted from it ends no earlier than a full count of days would)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier; 29 February, where that year has none, becomes 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 2, 28)

@@ -421,7 +421,7 @@ def _tables() -> dict[str, Table]:
     return {
         **datagen_weak.tables(_table),
         "citizens": _table(
-            Citizen, "id unit_id full_name national_id phone address residence_id search_text created_at"
+            Citizen, "id unit_id full_name national_id phone address residence_id search_text is_anonymised created_at"
         ),
         "sessions": _table(
             ReceptionSession,
@@ -776,6 +776,7 @@ class Generator:
                 address,
                 family.current.id,
                 search,
+                False,
                 self.sink.timestamp(day, minute),
             )
         )

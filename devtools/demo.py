@@ -11,6 +11,9 @@ from devtools.demo_organizations import ensure_demo_organizations
 from devtools.demo_reception import ensure_reception_demo
 from devtools.demo_weak import ensure_weak_demo
 from organizations.models import Unit
+from retention.models import RecordKind, RetentionHold
+from retention.selectors import past_period
+from retention.services import hold_place
 
 DEMO_PASSWORD = "SoTheoDoi@2026"
 
@@ -93,4 +96,14 @@ def load_demo() -> list[DemoAccount]:
             seed=seed,
         )
     ensure_weak_demo()
+    ensure_retention_hold(reviewer)
     return DEMO_ACCOUNTS
+
+
+def ensure_retention_hold(reviewer: User) -> None:
+    """One record past its period kept on hold by the reviewer, so the holds list has something in it."""
+    if RetentionHold.objects.exists():
+        return
+    letter = past_period(RecordKind.ARCHIVED_LETTER, user=reviewer).first()
+    if letter is not None:
+        hold_place(user=reviewer, kind=RecordKind.ARCHIVED_LETTER, record_id=letter.pk, reason="Đang thanh tra")

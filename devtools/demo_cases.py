@@ -68,6 +68,24 @@ def ensure_cases_demo(*, ward: Unit, official: User, reviewer: User | None, visi
         else:
             services.letter_dispose(user=official, letter=letter, disposition="case", on=received)
             cases.append(Case.objects.get(letters=letter))
+    for days_ago in (430, 400):
+        # Archived more than a year ago: past their retention period, listed for the committee's disposal.
+        received = today - timedelta(days=days_ago)
+        letter = services.letter_receive(
+            user=official,
+            unit=ward,
+            received_on=received,
+            channel="post",
+            sender=visits[rng.randrange(len(visits))].citizen,
+            summary=rng.choice(fake.MATTERS["khac"]),
+            content=CaseKind.RECOMMENDATION,
+            field=rng.choice(fields),
+            is_processable=True,
+            within_competence=True,
+        )
+        services.letter_dispose(
+            user=official, letter=letter, disposition="archived", archive_reason="duplicate", on=received + timedelta(3)
+        )
     for matter in rng.sample(fake.MATTERS["khac"], min(3, len(fake.MATTERS["khac"]))):
         # Waiting to be classified: their senders stay masked until the letter clerk classifies them.
         services.letter_receive(

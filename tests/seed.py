@@ -12,6 +12,7 @@ SEED_MIGRATIONS = [
     "cases.migrations.0005_seed_deadline_rules_and_holidays",
     "citizens.migrations.0002_seed_reception_duty_rules",
     "organizations.migrations.0003_seed_rating_regulations_and_reasons",
+    "retention.migrations.0002_seed_retention_periods",
 ]
 
 

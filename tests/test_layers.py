@@ -8,8 +8,8 @@
 5. cases — letters, cases, workflow, deadlines, flags, duplicates, attachments, exports; the intake that turns a
    visit's letter into a case.
 6. reports — periods, SQL figures, snapshots, DOCX/XLSX.
-7. overview | imports | audit — features over all the domain (home figures and notifications; spreadsheet imports;
-   the audit logs), independent of each other.
+7. overview | imports | audit | retention — features over all the domain (home figures and notifications;
+   spreadsheet imports; the audit logs; retention periods and disposal), independent of each other.
 8. devtools — demo data, the data generator, the benchmark: nothing in the product imports them.
 9. config — settings, URLs, the Celery app.
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
     "config",
     "devtools",
-    "overview | imports | audit",
+    "overview | imports | audit | retention",
     "reports",
     "cases",
     "citizens",

@@ -23,6 +23,7 @@ from imports.service import batch_create, batch_preview
 from organizations.models import Inspection, InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
 from overview.models import Notification
 from reports.models import Report
+from retention.models import Disposal, RetentionHold
 from tests.factories import (
     CaseFactory,
     CitizenFactory,
@@ -46,6 +47,9 @@ EXEMPT_NAMES = {
     "core:health",
     "cases:saved_filter_create",  # POST-only, no record in the URL; its own tests cover ownership
     "imports:template",  # the empty template of a kind of records: headings and an example, no unit's data
+    # POST-only, no record in the URL: the records posted are checked by the service (tests/retention).
+    "retention:dispose",
+    "retention:hold_place",
 }
 EXEMPT_NAMESPACES = {"admin"}
 
@@ -142,6 +146,17 @@ OBJECT_BUILDERS = {
         requested_by=user_with_role(unit),
     ),
     "imports.importbatch": _import_batch,
+    "retention.retentionhold": lambda unit: RetentionHold.objects.create(
+        kind="archived_letter",
+        record_id=LetterFactory(unit=unit).pk,
+        label="Đơn 1/2025",
+        unit=unit,
+        reason="Đang thanh tra",
+        placed_by=user_with_role(unit),
+    ),
+    "retention.disposal": lambda unit: Disposal.objects.create(
+        unit=unit, decision="1/QĐ", decided_on=date(2026, 1, 5), approved_by=user_with_role(unit)
+    ),
     "cases.casedesignation": lambda unit: CaseDesignation.objects.create(
         case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
     ),
@@ -151,6 +166,10 @@ OBJECT_BUILDERS = {
 INSIDERS = {
     "audit:audit_log": lambda ward: user_with_role(ward.parent, Role.ADMINISTRATOR),
     "audit:personal_data_log": lambda ward: user_with_role(ward, Role.DISTRICT_REVIEWER, may_see_identity=True),
+    **{
+        f"retention:{name}": lambda ward: user_with_role(ward, Role.DISTRICT_REVIEWER)
+        for name in ("retention", "disposal_list", "disposal_detail", "hold_lift")
+    },
 }
 # URL keywords that are not records.
 KEYWORD_VALUES = {"move": "accept", "action": "freeze", "format": "xlsx"}
@@ -234,7 +253,7 @@ def test_every_url_hides_another_units_records(client, name, pattern, ward, ward
         kwargs[keyword] = OBJECT_BUILDERS[label](ward).pk
     url = reverse(name, kwargs=kwargs)
 
-    client.force_login(ward_official)
+    client.force_login(INSIDERS[name](ward) if name in INSIDERS else ward_official)
     insider = client.get(url)
     assert insider.status_code in (200, 302, 405), f"{name}: a user of the unit gets {insider.status_code}"
 

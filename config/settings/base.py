@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "overview",
     "imports",
     "audit",
+    "retention",
     "devtools",
 ]
 
