@@ -252,3 +252,17 @@ def test_an_administrator_resets_a_lost_device(client, city, steering_member):
     # The member's open session is sent to set up a new app.
     assert member.get(reverse("cases:case_list")).url.startswith(reverse("accounts:two_factor_verify"))
     assert member.get(reverse("accounts:two_factor_verify")).url.startswith(reverse("accounts:two_factor_setup"))
+
+
+def test_verification_codes_are_limited_per_user_and_the_page_says_so(client, steering_member, settings):
+    """Guessing codes: past RATE_LIMITS["otp"] posts the page answers 429 with a message, even a right code."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "otp": "3/300"}
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the device's own throttle off: this is the rate limit alone
+    device = enrol(steering_member)
+    sign_in(client, steering_member)
+    verify = reverse("accounts:two_factor_verify")
+    for step in range(3):
+        assert client.post(verify, {"code": wrong(code(device.key, step))}).status_code == 200
+    response = client.post(verify, {"code": code(device.key, 1)})
+    assert response.status_code == 429 and response["Retry-After"] == "300"
+    assert client.get(reverse("overview:home")).status_code == 302, "still not verified"
