@@ -204,3 +204,68 @@ def deadlines_meet(*, case: Case, steps: Iterable[str], on: date) -> None:
     caller)."""
     case.deadlines.filter(step__in=list(steps), met_on__isnull=True).update(met_on=on)
     refresh_due_on(case)
+
+
+def profile_label(case: Case) -> str:
+    """What a case's deadlines depend on besides its kind, as the timeline says it: its complexity, and the
+    remote area when it is one."""
+    label = case.get_complexity_display()
+    return _("{complexity}, remote, difficult area").format(complexity=label) if case.is_remote_area else label
+
+
+def deadlines_replan(*, case: Case, user: User, planner: DeadlinePlanner | None = None) -> list[CaseDeadline]:
+    """Choose again the rule of each open deadline of a case whose kind, complexity or area changed after the
+    deadline started (a complaint found complex after acceptance has 45 days, not 30; a denunciation found complex
+    may be extended once): counted from the same day, with a timeline event saying why the due date moved; the
+    case's current due date follows (saved by the caller). A deadline already met stays as it was met; one for which
+    no rule applies any more keeps its rule. Extensions already decided stand: each is applied again to the new due
+    date, by the days of the rule it was decided under. The caller holds the case's lock."""
+    planner = planner or DeadlinePlanner()
+    moved = []
+    for saved in case.deadlines.select_for_update().select_related("rule").filter(met_on__isnull=True):
+        rule = planner.rule(step=saved.step, case=case, on=saved.counted_from)
+        if rule is None or rule.pk == saved.rule_id:
+            continue
+        old_rule, old_due = saved.rule, saved.due_on
+        due = planner.due(rule=rule, counted_from=saved.counted_from)
+        if old_rule.extension_days:
+            for _extension in range(saved.extensions):
+                due = planner.due(rule=old_rule, counted_from=due, days=old_rule.extension_days)
+        saved.rule, saved.due_on = rule, due
+        saved.save(update_fields=["rule", "due_on"])
+        CaseEvent.objects.create(
+            case=case,
+            user=user,
+            kind=EventKind.DEADLINE,
+            note=_(
+                "{step}: the case is now {profile}; due date {old} → {new} ({days} {kind} from {start}; {basis}; "
+                "extensions allowed: {extensions})"
+            ).format(
+                step=saved.get_step_display(),
+                profile=profile_label(case),
+                old=old_due.strftime("%d/%m/%Y"),
+                new=due.strftime("%d/%m/%Y"),
+                days=rule.days,
+                kind=rule.get_day_kind_display(),
+                start=saved.counted_from.strftime("%d/%m/%Y"),
+                basis=rule.legal_basis,
+                extensions=rule.max_extensions,
+            ),
+        )
+        moved.append(saved)
+    refresh_due_on(case)
+    return moved
+
+
+# A letter's processing period does not depend on what the letter says (Circular 05/2021/TT-TTCP): the rule of the
+# letter processing step for any kind of case.
+LETTER_FACTS = CaseFacts(kind="", attempt="", complexity="", is_remote_area=False)
+
+
+def letter_due_on(received_on: date, *, planner: DeadlinePlanner | None = None) -> date | None:
+    """The day a letter received on a day must be processed by (10 working days, Circular 05/2021/TT-TTCP, from
+    the rules table and the holidays); None when no rule applies. Met once the letter is handled (disposition)."""
+    planned = (planner or DeadlinePlanner()).plan(
+        case=LETTER_FACTS, step=DeadlineStep.LETTER_PROCESSING, counted_from=received_on
+    )
+    return planned.due_on if planned else None

@@ -262,6 +262,10 @@ class Case(models.Model):
 CONFIDENTIAL_CONTENTS = ("", LetterContent.DENUNCIATION, LetterContent.MULTIPLE)
 
 
+# A letter still to be handled: not voided, no disposition yet (its processing deadline is running).
+OPEN_LETTER = models.Q(is_void=False, disposition="")
+
+
 class LetterQuerySet(ScopedQuerySet):
     def active(self) -> Self:
         return self.filter(is_void=False)
@@ -313,6 +317,8 @@ class Letter(models.Model):
     within_competence = models.BooleanField(_("within the unit's competence"), null=True, blank=True)
     disposition = models.CharField(_("handling"), max_length=16, choices=LetterDisposition.choices, blank=True)
     disposed_on = models.DateField(_("handled on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
+    # The processing deadline (cases.deadlines.letter_due_on, set at registration): met once the letter is handled.
+    due_on = models.DateField(_("to be handled by"), null=True, blank=True, editable=False)
     competent_body = models.CharField(_("competent body"), max_length=300, blank=True)
     archive_reason = models.CharField(
         _("reason for archiving"), max_length=20, choices=ArchiveReason.choices, blank=True
@@ -342,6 +348,8 @@ class Letter(models.Model):
             models.Index(fields=["unit", "-received_on"], name="letter_unit_received_idx"),
             # The register's order (newest first) across a whole city: without it every list page sorts all letters.
             models.Index(fields=["-received_on", "-id"], name="letter_received_idx"),
+            # The letters still to be handled, by due date (the due-soon and overdue lists).
+            models.Index(fields=["due_on", "id"], name="letter_open_due_idx", condition=OPEN_LETTER),
         ]
         constraints = [models.UniqueConstraint(fields=["unit", "number"], name="unique_letter_number_per_unit")]
 

@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.scoping import Principal
 from cases.choices import OPEN_STATUSES, EventKind
 from cases.flags import Flag, case_flags
-from cases.models import Case, CaseDeadline, CaseField, CaseQuerySet
+from cases.models import OPEN_LETTER, Case, CaseDeadline, CaseField, CaseQuerySet, Letter, LetterQuerySet
 from citizens.delegations import mass_q
 from core.history import history_entries
 from organizations.models import Unit
@@ -74,6 +74,23 @@ def due_queryset(*, user: Principal, overdue: bool) -> CaseQuerySet[Case, Case]:
     else:
         cases = cases.filter(due_on__gte=today, due_on__lte=today + timedelta(days=settings.DUE_SOON_DAYS))
     return cases.order_by("due_on", "pk")
+
+
+def letter_due_queryset(*, user: Principal, overdue: bool) -> LetterQuerySet[Letter, Letter]:
+    """Letters in scope still to be handled whose processing deadline has passed, or falls within DUE_SOON_DAYS,
+    earliest first: handling a letter (its disposition) meets the deadline and takes it off both lists."""
+    today = timezone.localdate()
+    letters = (
+        Letter.objects.visible_to(user)
+        .filter(OPEN_LETTER, due_on__isnull=False)
+        .select_related("unit", "sender", "case")  # the case: whether the sender is protected (is_confidential)
+        .defer("search_text", "unit__search_text", "sender__search_text", "case__search_text", "case__identity_text")
+    )
+    if overdue:
+        letters = letters.filter(due_on__lt=today)
+    else:
+        letters = letters.filter(due_on__gte=today, due_on__lte=today + timedelta(days=settings.DUE_SOON_DAYS))
+    return letters.order_by("due_on", "pk")
 
 
 @dataclass

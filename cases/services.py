@@ -31,7 +31,9 @@ from cases.deadlines import (
     DeadlinePlanner,
     deadline_start,
     deadlines_meet,
+    deadlines_replan,
     intake_step,
+    letter_due_on,
     refresh_due_on,
 )
 from cases.flags import DESIGNATION_FIELDS, designated_flag_is_on
@@ -115,6 +117,7 @@ def letter_receive(
     if sender is not None and not has_right(user, Action.CHANGE, sender.unit_id):
         raise ValidationError({"sender": _("This citizen is recorded by another unit.")})
     letter.number = register_number(unit_id=unit.pk, register="letter", year=letter.received_on.year)
+    letter.due_on = letter_due_on(received_on)
     save_with_history(letter, user=user)
     return letter
 
@@ -358,10 +361,13 @@ def case_update(
 ) -> Case:
     """Change a case's particulars (those given; the others keep their value). A change of kind before
     acceptance restarts the intake deadline. `version` is the case's version when the edit form was loaded
-    (core.versions): a save that would undo someone else's later change is refused with what they changed."""
+    (core.versions): a save that would undo someone else's later change is refused with what they changed. A change
+    of kind, complexity or area chooses again the rule of each open deadline (deadlines_replan): a complaint found
+    complex after acceptance gets the longer period, counted from acceptance as before."""
     require_right(user, Action.CHANGE, case.unit_id)
     case = lock(case)
     old_kind, was_protected = case.kind, case.is_confidential
+    old_profile = (case.kind, case.complexity, case.is_remote_area)
     given = {
         "kind": kind,
         "field": field,
@@ -387,6 +393,8 @@ def case_update(
         field="kind",
     )
     case.refresh_identity_text()
+    if (case.kind, case.complexity, case.is_remote_area) != old_profile:
+        deadlines_replan(case=case, user=user)  # the new due date saved with the change, in one history entry
     save_with_history(case, user=user)
     if case.kind != old_kind and case.status in AWAITING_INTAKE:
         deadlines_meet(case=case, steps=[intake_step(old_kind)], on=timezone.localdate())

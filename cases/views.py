@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from accounts.confidentiality import mask_records
 from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right
 from cases import selectors, services
@@ -22,7 +23,8 @@ from cases.forms import (
     SecondTimeForm,
     TransitionForm,
 )
-from cases.models import Case, CaseDesignation, SavedFilter
+from cases.models import Case, CaseDesignation, Letter, SavedFilter
+from cases.views_letters import has_sender
 from cases.workflow import MOVES, moves_from, second_time_refusal
 from core.forms import VoidReasonForm
 from core.generic import add_service_errors
@@ -64,6 +66,32 @@ class DueSoonView(ScopedViewMixin, ListView):
 
 
 class OverdueView(DueSoonView):
+    overdue = True
+
+
+class LetterDueSoonView(ScopedViewMixin, ListView):
+    """Letters still to be handled whose processing deadline (10 working days from receipt) falls within the next
+    few days, beside the cases due soon; senders of protected letters masked as in the letters register."""
+
+    model = Letter
+    template_name = "cases/letter_due_list.html"
+    paginate_by = 50
+    paginator_class = CappedPaginator
+    overdue = False
+
+    def get_queryset(self):
+        return selectors.letter_due_queryset(user=self.request.user, overdue=self.overdue)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mask_records(
+            context["object_list"], user=self.request.user, path=self.request.get_full_path(), names_someone=has_sender
+        )
+        context["overdue"] = self.overdue
+        return context
+
+
+class LetterOverdueView(LetterDueSoonView):
     overdue = True
 
 

@@ -31,7 +31,7 @@ from cases.choices import (
     LetterDisposition,
     Outcome,
 )
-from cases.deadlines import DeadlinePlanner, current_due_on, deadline_note
+from cases.deadlines import DeadlinePlanner, current_due_on, deadline_note, letter_due_on
 from cases.flags import DESIGNATION_FIELDS
 from cases.models import CONFIDENTIAL_CONTENTS, Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, Letter
 from cases.services import one_year_after
@@ -773,9 +773,11 @@ class LetterImporter(Importer):
         user, written = context.user, []
         creates = [row for row in rows if row.action == CREATE]
         letters = []
+        planner = DeadlinePlanner()  # the processing deadline of each letter, as registration sets it
         for row in creates:
             letter = row.data["letter"]
             letter.refresh_search_text()  # bulk_create does not call save()
+            letter.due_on = letter_due_on(letter.received_on, planner=planner)
             letters.append(letter)
         bulk_create_with_history(letters, Letter, batch_size=1000, default_user=user)
         written += [(letter, CREATE, row.number) for row, letter in zip(creates, letters, strict=True)]
@@ -786,6 +788,8 @@ class LetterImporter(Importer):
                 was_protected = letter.is_confidential
                 for name, value in row.changes.items():
                     setattr(letter, name, value)
+                if "received_on" in row.changes or letter.due_on is None:
+                    letter.due_on = letter_due_on(letter.received_on, planner=planner)
                 if was_protected and not letter.is_confidential:
                     unprotected.append(letter)  # allowed by check() only to those who may see the sender
                 letter._history_user = user
