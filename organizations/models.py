@@ -410,7 +410,7 @@ class PlanTask(models.Model):
 
     dossier = models.ForeignKey(WeakDossier, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("dossier"))
     solution = models.TextField(_("solution"))
-    task_type = models.CharField(_("type"), max_length=16, choices=TaskType.choices)
+    task_type = models.CharField(_("task type"), max_length=16, choices=TaskType.choices)
     owner = models.CharField(_("in charge"), max_length=200)
     deadline = models.DateField(_("deadline"), validators=DATE_VALIDATORS)
     status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)

@@ -42,7 +42,7 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 PLACE = "Hà Nội"
 FONT = "Times New Roman"
 
-# (title in the DOCX, sheet name ≤ 31 characters) per section code of reports.figures.SECTIONS.
+# (title in the DOCX, sheet name ≤ 31 characters) per section code of reports.catalogue.CATALOGUE.
 SECTION_TITLES = {
     "weak": ("Củng cố tổ chức cơ sở đảng yếu kém", "A. TCCSĐ yếu kém"),
     "reception": ("Tiếp công dân", "B. Tiếp công dân"),
@@ -298,9 +298,10 @@ def _reception_prose(r: _Rows, actor: str) -> str:
         f"đầu, {r.n('ad_hoc')} buổi tiếp đột xuất và {r.n('dialogues')} buổi đối thoại; tiếp {r.n('visits')} "
         f"lượt với {r.n('people')} người{r.versus('people', 'người')}, trong đó {r.n('delegations')} đoàn đông "
         f"người với {r.n('delegation_people')} người. Người đứng đầu trực tiếp tiếp {r.n('heads_in_person')} "
-        f"buổi, ủy quyền {r.n('heads_delegated')} buổi; {r.n('duty_met')}/{r.n('duty_due')} lượt nhiệm vụ tiếp "
-        f"công dân định kỳ hằng tháng của người đứng đầu được thực hiện đầy đủ. Qua tiếp công dân đã mở "
-        f"{r.n('cases_opened')} vụ việc."
+        f"buổi, ủy quyền {r.n('heads_delegated')} buổi; {r.n('heads_met_all')}/{r.n('heads_due')} người đứng đầu "
+        f"thực hiện đầy đủ nhiệm vụ tiếp công dân định kỳ trong tất cả các tháng của kỳ "
+        f"({r.n('head_months_short')}/{r.n('head_months_due')} lượt tháng chưa đủ số ngày tiếp theo quy định). "
+        f"Qua tiếp công dân đã mở {r.n('cases_opened')} vụ việc."
     )
 
 
@@ -887,6 +888,29 @@ def report_xlsx(report: Report) -> bytes:
         chart.legend = None
         sheet.add_chart(chart, "E3")
 
+    _definitions_sheet(workbook, report, figures.get("sections", []))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _definitions_sheet(workbook: Workbook, report: Report, sections: list[dict]) -> None:
+    """ "Giải thích chỉ tiêu": each figure's definition and basis as the snapshot stored them (reports/catalogue.py),
+    so the annex read on its own says how every number was counted. A snapshot compiled before definitions were
+    stored has none to give: the sheet is then left out rather than filled from today's catalogue."""
+    rows = [(section, row) for section in sections for row in section.get("rows", []) if row.get("definition")]
+    if not rows:
+        return
+    sheet = _sheet(
+        workbook,
+        report,
+        "H. Giải thích chỉ tiêu",
+        "Giải thích chỉ tiêu",
+        ["TT", "Chỉ tiêu", "Cách tính", "Căn cứ"],
+        [6, 36, 80, 36],
+    )
+    for index, (section, row) in enumerate(rows, start=1):
+        label = f"{row.get('label', '')} ({section.get('title', '')})"
+        _append(sheet, [index, label, row["definition"], row.get("basis", "")])
+        for column in (3, 4):
+            sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")

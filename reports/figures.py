@@ -8,21 +8,23 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case as DbCase
+from django.db.models import Count, DateField, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import subtree_ids
-from cases.choices import CaseKind, CaseStatus, DeadlineStep, LetterDisposition, Outcome
-from cases.models import Case, CaseDeadline, CaseField, Letter
+from cases.choices import CaseKind, CaseStatus, DeadlineStep, EventKind, LetterDisposition, Outcome
+from cases.models import Case, CaseDeadline, CaseEvent, CaseField, Letter
 from citizens.choices import SessionKind, SessionStatus
 from citizens.delegations import mass_q
+from citizens.duty import head_duty_summary
 from citizens.models import ReceptionSession, Visit
-from citizens.selectors import duty_compliance
 from citizens.stats import MASS as MASS_DELEGATION
+from core.text import vietnamese_sort_key
 from organizations.models import Inspection, InspectionConclusion, PlanTask, Unit, UnitSuccession, WeakDossier
 from organizations.weak_list import weak_figures
+from reports.catalogue import CATALOGUE, COUNT
 
 Progress = Callable[[int, str], None]
 
@@ -66,19 +68,6 @@ def reception_figures(unit_ids, start: date, end: date) -> dict[str, int]:
     return figures
 
 
-def duty_figures(user, unit_ids, start: date, end: date) -> dict[str, int]:
-    """Heads' duty to receive: rows (unit × head × month) met out of those due, for the months in the period."""
-    met = due = 0
-    month = date(start.year, start.month, 1)
-    while month <= end:
-        for row in duty_compliance(user=user, month=month):
-            if unit_ids is None or row.unit.pk in unit_ids:
-                due += 1
-                met += row.met
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return {"duty_due": due, "duty_met": met}
-
-
 def letter_figures(unit_ids, start: date, end: date) -> dict[str, int]:
     return letter_figures_for(unit_ids, [(start, end)])[0]
 
@@ -89,17 +78,20 @@ def letter_figures_for(unit_ids, periods: list[tuple[date, date]]) -> list[dict[
     aggregates = {}
     for index, (start, end) in enumerate(periods):
         received = Q(received_on__range=(start, end))
+        disposed = Q(disposed_on__range=(start, end))  # each handling by its own date (reports/catalogue.py)
         carried = Q(received_on__lt=start) & (Q(disposition="") | Q(disposed_on__gte=start))
+        pending_at_end = Q(received_on__lte=end) & (Q(disposition="") | Q(disposed_on__gt=end))
         for name, condition in {
             "carried_over": carried,
             "received": received,
             "processable": received & Q(is_processable=True),
             "competent": received & Q(within_competence=True),
-            "to_case": received & Q(disposition=LetterDisposition.CASE),
-            "guided": received & Q(disposition=LetterDisposition.GUIDED),
-            "transferred": received & Q(disposition=LetterDisposition.TRANSFERRED),
-            "urged": received & Q(disposition=LetterDisposition.URGED),
-            "archived": received & Q(disposition=LetterDisposition.ARCHIVED),
+            "to_case": disposed & Q(disposition=LetterDisposition.CASE),
+            "guided": disposed & Q(disposition=LetterDisposition.GUIDED),
+            "transferred": disposed & Q(disposition=LetterDisposition.TRANSFERRED),
+            "urged": disposed & Q(disposition=LetterDisposition.URGED),
+            "archived": disposed & Q(disposition=LetterDisposition.ARCHIVED),
+            "pending_at_end": pending_at_end,
         }.items():
             aggregates[f"{name}__{index}"] = Count("pk", filter=condition)
     totals = letters.aggregate(**aggregates)
@@ -116,31 +108,63 @@ def _cases(unit_ids):
     return _in_units(Case.objects.filter(is_void=False, merged_into__isnull=True), "unit", unit_ids)
 
 
+def _with_ended_elsewhere(cases):
+    """Cases annotated `ended_elsewhere_on`: the day a case was declined, transferred or archived (the day that move
+    was recorded; for a case imported in one of those statuses, its day of receipt, since the import records a past
+    fact), or None. The end of a case that is not concluded, for the figures that stand at a boundary."""
+    tz = timezone.get_current_timezone()
+    moved = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.TRANSITION, to_status__in=HANDLED_ELSEWHERE)
+        .order_by("at")
+        .annotate(day=TruncDate("at", tzinfo=tz))
+        .values("day")[:1]
+    )
+    imported = When(status__in=HANDLED_ELSEWHERE, then=F("received_on"))
+    return cases.alias(
+        ended_elsewhere_on=Coalesce(Subquery(moved), DbCase(imported, default=None), output_field=DateField())
+    )
+
+
 def case_figures(unit_ids, start: date, end: date) -> dict[str, int]:
     return case_figures_for(unit_ids, [(start, end)])[0]
 
 
-def _case_counts(start: date, end: date) -> dict[str, object]:
-    """The case counts of one period, as aggregate expressions. New cases are those received in the period;
-    carried over, those received before it and not concluded before it began (cases not accepted, transferred
-    or archived are not carried). Resolved: concluded in the period."""
-    new = Q(received_on__range=(start, end))
-    carried = (
-        Q(received_on__lt=start)
-        & (Q(concluded_on__isnull=True) | Q(concluded_on__gte=start))
-        & ~Q(status__in=HANDLED_ELSEWHERE)
+def _pending_on(day: date) -> Q:
+    """Received by `day` and, at the end of it, neither concluded nor ended elsewhere."""
+    return (
+        Q(received_on__lte=day)
+        & (Q(concluded_on__isnull=True) | Q(concluded_on__gt=day))
+        & (Q(ended_elsewhere_on__isnull=True) | Q(ended_elsewhere_on__gt=day))
     )
+
+
+# The kinds of case a report breaks its resolution figures down by.
+KIND_GROUPS = {
+    "complaints": [CaseKind.COMPLAINT],
+    "denunciations": [CaseKind.DENUNCIATION],
+    "recommendations": [CaseKind.RECOMMENDATION, CaseKind.FEEDBACK],
+}
+
+
+def _case_counts(start: date, end: date) -> dict[str, object]:
+    """The case counts of one period, as aggregate expressions (the definitions: reports/catalogue.py). New: received
+    in the period; carried over: pending on the day before it starts, accepted or not; resolved: concluded in it."""
+    new = Q(received_on__range=(start, end))
+    carried = _pending_on(start - timedelta(days=1))
     to_handle = new | carried
     resolved = Q(concluded_on__range=(start, end))
-    open_at_end = Q(concluded_on__isnull=True) | Q(concluded_on__gt=end)
+    pending_at_end = _pending_on(end)
+    by_kind = {}
+    for group, kinds in KIND_GROUPS.items():
+        by_kind[group] = Count("pk", filter=to_handle & Q(kind__in=kinds))
+        by_kind[f"{group}_resolved"] = Count("pk", filter=resolved & Q(kind__in=kinds))
     return {
         "_rows": to_handle | resolved,
         "new": Count("pk", filter=new),
         "carried_over": Count("pk", filter=carried),
         "to_handle": Count("pk", filter=to_handle),
-        "complaints": Count("pk", filter=to_handle & Q(kind=CaseKind.COMPLAINT)),
-        "denunciations": Count("pk", filter=to_handle & Q(kind=CaseKind.DENUNCIATION)),
-        "recommendations": Count("pk", filter=to_handle & Q(kind__in=[CaseKind.RECOMMENDATION, CaseKind.FEEDBACK])),
+        **by_kind,
+        "pending_at_end": Count("pk", filter=pending_at_end),
         "resolved": Count("pk", filter=resolved),
         "right": Count("pk", filter=resolved & Q(outcome=Outcome.RIGHT)),
         "wrong": Count("pk", filter=resolved & Q(outcome=Outcome.WRONG)),
@@ -148,7 +172,7 @@ def _case_counts(start: date, end: date) -> dict[str, object]:
         "withdrawn": Count(
             "pk", filter=resolved & Q(outcome__in=[Outcome.WITHDRAWN, Outcome.SUSPENDED, Outcome.TERMINATED])
         ),
-        "backlogged": Count("pk", filter=carried & open_at_end),
+        "backlogged": Count("pk", filter=carried & pending_at_end),
         "mass": Count("pk", filter=to_handle & mass_q()),
         "over_level": Count("pk", filter=to_handle & Q(is_over_level=True)),
         "hot_spots": Count("pk", filter=to_handle & Q(is_hot_spot=True)),
@@ -170,7 +194,7 @@ def case_figures_for(unit_ids, periods: list[tuple[date, date]]) -> list[dict[st
     aggregates = {
         f"{name}__{index}": expression for index, period in enumerate(counts) for name, expression in period.items()
     }
-    totals = _cases(unit_ids).filter(rows).aggregate(**aggregates)
+    totals = _with_ended_elsewhere(_cases(unit_ids)).filter(rows).aggregate(**aggregates)
     concluded = [Q(case__concluded_on__range=period) for period in periods]
     late = _in_units(
         CaseDeadline.objects.filter(
@@ -182,19 +206,27 @@ def case_figures_for(unit_ids, periods: list[tuple[date, date]]) -> list[dict[st
         "case__unit",
         unit_ids,
     )
-    late = late.filter(reduce(operator.or_, concluded)).aggregate(
-        **{f"late__{index}": Count("pk", filter=condition) for index, condition in enumerate(concluded)}
-    )
+    late_counts = {}
+    for index, condition in enumerate(concluded):
+        late_counts[f"late__{index}"] = Count("pk", filter=condition)
+        for group, kinds in KIND_GROUPS.items():
+            late_counts[f"{group}_late__{index}"] = Count("pk", filter=condition & Q(case__kind__in=kinds))
+    late = late.filter(reduce(operator.or_, concluded)).aggregate(**late_counts)
     result = []
     for index, period in enumerate(counts):
         figures = {name: totals[f"{name}__{index}"] for name in period}
         figures["resolved_late"] = late[f"late__{index}"]
         figures["resolved_on_time"] = figures["resolved"] - figures["resolved_late"]
-        figures["resolution_rate"] = (
-            round(100 * figures["resolved"] / figures["to_handle"], 1) if figures["to_handle"] else 0
-        )
+        figures["resolution_rate"] = _rate(figures["resolved"], figures["to_handle"])
+        for group in KIND_GROUPS:
+            figures[f"{group}_late"] = late[f"{group}_late__{index}"]
+            figures[f"{group}_rate"] = _rate(figures[f"{group}_resolved"], figures[group])
         result.append(figures)
     return result
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0
 
 
 def weak_section(user, unit: Unit, unit_ids, start: date, end: date) -> dict[str, int]:
@@ -204,95 +236,20 @@ def weak_section(user, unit: Unit, unit_ids, start: date, end: date) -> dict[str
         dossier__in=dossiers, is_void=False, done_on__range=(start, end)
     ).count()
     figures["inspections"] = Inspection.objects.filter(dossier__in=dossiers, on__range=(start, end)).count()
-    conclusions = InspectionConclusion.objects.filter(
-        inspection__dossier__in=dossiers, inspection__on__lte=end
-    ).aggregate(total=Count("pk"), implemented=Count("pk", filter=Q(done_on__lte=end)))
+    conclusions = InspectionConclusion.objects.filter(inspection__dossier__in=dossiers).aggregate(
+        total=Count("pk", filter=Q(inspection__on__range=(start, end))),
+        implemented=Count("pk", filter=Q(done_on__range=(start, end))),
+    )
     figures["conclusions"], figures["conclusions_implemented"] = conclusions["total"], conclusions["implemented"]
     return figures
 
 
-SECTIONS = [
-    (
-        "weak",
-        _("Weak grassroots party organizations"),
-        [
-            ("at_start", _("On the list at the start of the period")),
-            ("identified", _("Newly identified")),
-            ("taken_off", _("No longer weak (taken off the list)")),
-            ("at_end", _("Remaining at the end of the period")),
-            ("tasks_done", _("Plan tasks completed")),
-            ("inspections", _("Inspections and urging visits")),
-            ("conclusions", _("Inspection conclusions")),
-            ("conclusions_implemented", _("Conclusions implemented")),
-        ],
-    ),
-    (
-        "reception",
-        _("Citizen reception"),
-        [
-            ("sessions", _("Reception sessions")),
-            ("regular", _("of which regular")),
-            ("periodic", _("of which periodic by the head")),
-            ("ad_hoc", _("of which ad hoc")),
-            ("dialogues", _("of which dialogues")),
-            ("heads_in_person", _("Heads' sessions in person")),
-            ("heads_delegated", _("Heads' sessions delegated")),
-            ("visits", _("Visits")),
-            ("people", _("People received")),
-            ("delegations", _("Mass delegations")),
-            ("delegation_people", _("People in mass delegations")),
-            ("cases_opened", _("Cases opened at reception")),
-            ("duty_met", _("Heads' monthly duties met")),
-            ("duty_due", _("Heads' monthly duties due")),
-        ],
-    ),
-    (
-        "letters",
-        _("Letters"),
-        [
-            ("carried_over", _("Carried over from the previous period")),
-            ("received", _("Received in the period")),
-            ("processable", _("Processable")),
-            ("competent", _("Within competence")),
-            ("to_case", _("Accepted as cases")),
-            ("guided", _("Senders guided")),
-            ("transferred", _("Transferred")),
-            ("urged", _("Competent bodies urged")),
-            ("archived", _("Archived")),
-        ],
-    ),
-    (
-        "cases",
-        _("Cases"),
-        [
-            ("new", _("Received in the period (new)")),
-            ("carried_over", _("Carried over from the previous period")),
-            ("to_handle", _("Total to handle")),
-            ("complaints", _("Complaints")),
-            ("denunciations", _("Denunciations")),
-            ("recommendations", _("Recommendations and feedback")),
-            ("resolved", _("Resolved")),
-            ("resolution_rate", _("Resolution rate (%)")),
-            ("resolved_on_time", _("Resolved on time")),
-            ("resolved_late", _("Resolved late")),
-            ("right", _("Outcome: right")),
-            ("wrong", _("Outcome: wrong")),
-            ("partly_right", _("Outcome: partly right")),
-            ("withdrawn", _("Withdrawn, suspended or terminated")),
-            ("backlogged", _("Backlogged (open from an earlier period)")),
-            ("mass", _("Mass cases")),
-            ("over_level", _("Over-level")),
-            ("hot_spots", _("Hot spots")),
-            ("focus", _("On the focus list")),
-        ],
-    ),
-]
-
-
-def _compare(value, previous) -> dict:
+def _compare(value, previous, kind: str = COUNT) -> dict:
+    """A figure beside the same period last year: the difference, and for a count its change in per cent (none
+    from zero). A rate's difference is in percentage points, and a per cent of a per cent means nothing."""
     diff = round(value - previous, 1)
-    pct = round(100 * diff / previous, 1) if previous else None
-    return {"value": value, "previous": previous, "diff": diff, "pct": pct}
+    pct = round(100 * diff / previous, 1) if previous and kind == COUNT else None
+    return {"value": value, "previous": previous, "diff": diff, "pct": pct, "kind": kind}
 
 
 def bucket_map(unit: Unit) -> dict[int, tuple[int, str]]:
@@ -325,28 +282,19 @@ def bucket_map(unit: Unit) -> dict[int, tuple[int, str]]:
 
 
 def breakdown_by_unit(unit: Unit, unit_ids, start: date, end: date) -> list[dict]:
-    """Key figures per unit directly below, from grouped queries folded into today's units."""
+    """Key figures per unit directly below, from grouped queries folded into today's units: every unit below has
+    its row, zeros included (a commune with nothing to report is a finding too), in Vietnamese order."""
     mapping = bucket_map(unit)
     first, after = _day_range(start, end)
-    rows: dict[int, dict] = {}
+    keys = ("sessions", "visits", "letters", "cases_new", "cases_resolved", "weak_at_end")
+    rows: dict[int, dict] = {
+        bucket_id: {"unit": name, **dict.fromkeys(keys, 0)} for bucket_id, name in set(mapping.values())
+    }
 
     def add(grouped, key):
         for unit_id, value in grouped:
             if unit_id in mapping:
-                bucket_id, name = mapping[unit_id]
-                row = rows.setdefault(
-                    bucket_id,
-                    {
-                        "unit": name,
-                        "sessions": 0,
-                        "visits": 0,
-                        "letters": 0,
-                        "cases_new": 0,
-                        "cases_resolved": 0,
-                        "weak_at_end": 0,
-                    },
-                )
-                row[key] += value
+                rows[mapping[unit_id][0]][key] += value
 
     sessions = _in_units(
         ReceptionSession.objects.filter(
@@ -386,7 +334,7 @@ def breakdown_by_unit(unit: Unit, unit_ids, start: date, end: date) -> list[dict
         .order_by(),
         "weak_at_end",
     )
-    return sorted(rows.values(), key=lambda row: row["unit"])
+    return sorted(rows.values(), key=lambda row: vietnamese_sort_key(row["unit"]))
 
 
 def cases_by_field(unit_ids, start: date, end: date, previous: tuple[date, date]) -> list[dict]:
@@ -442,7 +390,9 @@ def _compile(*, unit: Unit, user, start: date, end: date, progress: Progress) ->
         ("weak", each_period(lambda s, e: weak_section(user, unit, unit_ids, s, e))),
         (
             "reception",
-            each_period(lambda s, e: reception_figures(unit_ids, s, e) | duty_figures(user, unit_ids, s, e)),
+            each_period(
+                lambda s, e: reception_figures(unit_ids, s, e) | head_duty_summary(unit_ids=unit_ids, start=s, end=e)
+            ),
         ),
         # Both periods in one pass over the big tables.
         ("letters", lambda: letter_figures_for(unit_ids, periods)),
@@ -453,14 +403,20 @@ def _compile(*, unit: Unit, user, start: date, end: date, progress: Progress) ->
         values[code] = tuple(compute())
     sections = [
         {
-            "code": code,
-            "title": str(title),
+            "code": section.code,
+            "title": str(section.title),
             "rows": [
-                {"code": key, "label": str(label), **_compare(values[code][0][key], values[code][1][key])}
-                for key, label in rows
+                {
+                    "code": figure.code,
+                    "label": str(figure.label),
+                    "definition": str(figure.definition),
+                    "basis": figure.basis,
+                    **_compare(values[section.code][0][figure.code], values[section.code][1][figure.code], figure.kind),
+                }
+                for figure in section.figures
             ],
         }
-        for code, title, rows in SECTIONS
+        for section in CATALOGUE
     ]
     progress(85, "breakdowns")
     return {

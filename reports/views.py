@@ -94,8 +94,13 @@ class ReportDetailView(ScopedViewMixin, DetailView):
             can_export=has_right(user, Action.EXPORT, report.unit_id),
             month_chart=bar_chart(figures.get("by_month", [])),
             field_chart=bar_chart(figures.get("by_field", []), previous=True),
+            # The chart draws the units with new cases; the table below lists every unit, zeros included.
             unit_chart=hbar_chart(
-                [{"label": row["unit"], "value": row["cases_new"]} for row in figures.get("by_unit", [])]
+                [
+                    {"label": row["unit"], "value": row["cases_new"]}
+                    for row in figures.get("by_unit", [])
+                    if row["cases_new"]
+                ]
             ),
         )
         return context

@@ -11,6 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from organizations.choices import UnitKind
+from reports.catalogue import CATALOGUE
 from reports.choices import PeriodKind, ReportStatus
 from reports.exports import (
     bar_chart_png,
@@ -20,7 +21,6 @@ from reports.exports import (
     report_xlsx,
     vn_number,
 )
-from reports.figures import SECTIONS
 from reports.models import Report
 from tests.factories import UnitFactory, UserFactory
 
@@ -36,18 +36,20 @@ def _figures(unit) -> dict:
     }
     sections = [
         {
-            "code": code,
-            "title": str(title),
+            "code": section.code,
+            "title": str(section.title),
             "rows": [
                 {
-                    "code": key,
-                    "label": str(label),
-                    **special.get((code, key), {"value": 10, "previous": 8, "diff": 2, "pct": 25.0}),
+                    "code": figure.code,
+                    "label": str(figure.label),
+                    "definition": str(figure.definition),
+                    "basis": figure.basis,
+                    **special.get((section.code, figure.code), {"value": 10, "previous": 8, "diff": 2, "pct": 25.0}),
                 }
-                for key, label in rows
+                for figure in section.figures
             ],
         }
-        for code, title, rows in SECTIONS
+        for section in CATALOGUE
     ]
     return {
         "unit": {"id": unit.pk, "name": unit.name},
@@ -235,7 +237,7 @@ def test_report_docx_puts_the_figures_in_tables_and_prose(report):
 
 
 def test_report_docx_prose_uses_only_codes_the_figures_have(report):
-    # A code renamed in reports.figures.SECTIONS but not here would print "…" in the prose.
+    # A code renamed in reports.catalogue.CATALOGUE but not here would print "…" in the prose.
     prose = [paragraph.text for paragraph in _docx(report).paragraphs if not paragraph.text.startswith("(")]
     assert not [text for text in prose if "…" in text]
 
@@ -351,7 +353,17 @@ SHEETS = [
     "E. Theo đơn vị",
     "F. Theo lĩnh vực",
     "G. Theo tháng",
+    "H. Giải thích chỉ tiêu",
 ]
+
+
+def test_report_xlsx_explains_every_figure_with_its_definition_and_basis(report):
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["H. Giải thích chỉ tiêu"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+    assert len(rows) == sum(len(section.figures) for section in CATALOGUE)
+    carried = [row for row in rows if row[1].startswith("Vụ việc kỳ trước chuyển sang")]
+    assert len(carried) == 1 and "chưa được thụ lý" in carried[0][2]
+    assert any(row[3] == "Thông tư 05/2021/TT-TTCP" for row in rows)
 
 
 def test_report_xlsx_has_a_sheet_per_table_stating_the_period(report):

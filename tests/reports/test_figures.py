@@ -217,9 +217,12 @@ EXPECTED = {
         "delegations": (1, 0),
         "delegation_people": (7, 0),
         "cases_opened": (1, 0),
-        # 7 months (12/2025–06/2026) × 2 duties (secretary, chairman) of the one current commune; none met.
-        "duty_met": (0, 0),
-        "duty_due": (14, 14),
+        # The secretary and the chairman of the ward (12/2025–05/2026: each month is judged in the period holding
+        # its last day) and, last year, of the ward it replaced (12/2024–05/2025); one day in person is short.
+        "heads_due": (2, 2),
+        "heads_met_all": (0, 0),
+        "head_months_due": (12, 12),
+        "head_months_short": (12, 12),
     },
     "letters": {
         "carried_over": (0, 0),
@@ -231,6 +234,7 @@ EXPECTED = {
         "transferred": (0, 0),
         "urged": (0, 0),
         "archived": (1, 0),
+        "pending_at_end": (0, 0),
     },
     "cases": {
         "new": (2, 1),
@@ -243,10 +247,22 @@ EXPECTED = {
         "resolution_rate": (25.0, 50.0),
         "resolved_on_time": (0, 1),
         "resolved_late": (1, 0),
+        # c2 (the denunciation, late) resolved this period; c4 (a complaint, on time) last year.
+        "complaints_resolved": (0, 1),
+        "complaints_late": (0, 0),
+        "complaints_rate": (0, 50.0),
+        "denunciations_resolved": (1, 0),
+        "denunciations_late": (1, 0),
+        "denunciations_rate": (100.0, 0),
+        "recommendations_resolved": (0, 0),
+        "recommendations_late": (0, 0),
+        "recommendations_rate": (0, 0),
         "right": (0, 1),
         "wrong": (0, 0),
         "partly_right": (1, 0),
         "withdrawn": (0, 0),
+        # On 14/06/2026: c1, c3 and the 2024 case; on 14/06/2025: the 2024 case (c4 concluded on 01/03/2025).
+        "pending_at_end": (3, 1),
         "backlogged": (1, 1),
         "mass": (1, 0),
         "over_level": (0, 0),

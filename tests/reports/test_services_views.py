@@ -98,7 +98,7 @@ def test_exports_are_logged(client, report, ward_official):
 
 
 def test_the_report_page_draws_new_cases_by_unit_the_most_first(client, city, ward, other_ward, steering_member):
-    from tests.factories import CaseFactory
+    from tests.factories import CaseFactory, UnitFactory
 
     for _ in range(3):
         CaseFactory(unit=ward, received_on=date(2026, 3, 2))
@@ -109,4 +109,11 @@ def test_the_report_page_draws_new_cases_by_unit_the_most_first(client, city, wa
     response = client.get(report.get_absolute_url())
     chart = response.context["unit_chart"]
     assert [(bar.label, bar.value) for bar in chart.bars] == [(ward.name, 3), (other_ward.name, 1)]
+    quiet = UnitFactory(name="Phường Ấp Lặng", parent=city, valid_from=date(2025, 7, 1))
+    report = services.report_request(user=steering_member, unit=city, period_kind="half_year", year=2026)
+    services.report_compile(report_id=report.pk)
+    rows = Report.objects.get(pk=report.pk).figures["by_unit"]
+    # Every ward below, zeros included, in Vietnamese order (Ấ after P in Python's order, first here).
+    assert (rows[0]["unit"], rows[0]["cases_new"]) == (quiet.name, 0)
+    assert {row["unit"] for row in rows} == {quiet.name, ward.name, other_ward.name}
     assert '<title id="unit-chart-title">' in response.content.decode()  # the chart, named for screen readers
