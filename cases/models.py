@@ -571,7 +571,7 @@ class Attachment(models.Model):
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
+    content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
     description = models.CharField(_("description"), max_length=300, blank=True)

@@ -50,7 +50,7 @@ from cases.choices import (
     LetterDisposition,
     Outcome,
 )
-from cases.deadlines import AWAITING_INTAKE, CaseFacts, DeadlinePlanner, current_due_on
+from cases.deadlines import AWAITING_INTAKE, CaseFacts, DeadlinePlanner, current_due_on, letter_due_on
 from cases.models import (
     Case,
     CaseDeadline,
@@ -448,7 +448,7 @@ def _tables() -> dict[str, Table]:
             Letter,
             "id unit_id number received_on channel source_visit_id sender_id is_anonymous signers_count "
             "transferred_from title summary content field_id is_processable missing_element within_competence "
-            "disposition disposed_on competent_body archive_reason retain_until case_id is_void void_reason "
+            "disposition disposed_on competent_body archive_reason retain_until due_on case_id is_void void_reason "
             "search_text created_by_id created_at",
         ),
         "deadlines": _table(CaseDeadline, "id case_id step rule_id counted_from due_on met_on extensions"),
@@ -689,6 +689,7 @@ class Generator:
         self.families = communes(scale, rng)
         self.family_weights = list(accumulate(rng.lognormvariate(0, 0.5) for _ in self.families))
         self.planner = DeadlinePlanner()
+        self._letter_due: dict[date, date | None] = {}
         self.numbers: dict[tuple, int] = {}
         self.national_ids: set[str] = set()
         self.visited: set[int] = set()
@@ -1168,6 +1169,12 @@ class Generator:
         if kind == CaseKind.COMPLAINT and reference.closed and attempt == Attempt.FIRST:
             family.closed_complaints.append(reference)
 
+    def letter_due_on(self, received_on: date) -> date | None:
+        """The letter's processing deadline (cases.deadlines.letter_due_on), worked out once per day of receipt."""
+        if received_on not in self._letter_due:
+            self._letter_due[received_on] = letter_due_on(received_on, planner=self.planner)
+        return self._letter_due[received_on]
+
     def write_letter(
         self,
         *,
@@ -1217,6 +1224,7 @@ class Generator:
                 competent_body,
                 archive_reason,
                 one_year_after(disposed_on) if disposition == LetterDisposition.ARCHIVED and disposed_on else None,
+                self.letter_due_on(day),
                 case_id,
                 False,
                 "",

@@ -18,6 +18,7 @@ from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.text import slugify
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -34,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.spreadsheets import write_cell
+from core.text import fold
 from organizations.choices import UnitKind
 from reports.choices import PeriodKind
 from reports.models import Report
@@ -50,6 +52,7 @@ SECTION_TITLES = {
     "cases": ("Giải quyết vụ việc", "D. Giải quyết vụ việc"),
 }
 SUBJECT = "công tác củng cố tổ chức cơ sở đảng yếu kém và công tác tiếp công dân, giải quyết khiếu nại, tố cáo"
+STATE_SUBJECT = "công tác tiếp công dân, giải quyết khiếu nại, tố cáo, kiến nghị, phản ánh"
 # By PeriodKind (a report's period_kind is read back as a plain string).
 PERIOD_PHRASES: dict[str, str] = {
     PeriodKind.QUARTER_1: "quý I năm {year}",
@@ -150,9 +153,34 @@ def period_phrase(report: Report) -> str:
     return PERIOD_PHRASES.get(report.period_kind, "năm {year}").format(year=report.year)
 
 
-def subtitle(report: Report) -> str:
+PERIOD_SLUGS: dict[str, str] = {
+    PeriodKind.QUARTER_1: "quy-1",
+    PeriodKind.HALF_YEAR: "6-thang",
+    PeriodKind.NINE_MONTHS: "9-thang",
+    PeriodKind.YEAR: "nam",
+}
+FILE_KINDS = {"docx": ("bao-cao", "mau-dang"), "docx-state": ("bao-cao", "mau-nha-nuoc"), "xlsx": ("phu-luc", "")}
+
+
+def file_name(report: Report, kind: str) -> str:
+    """What a downloaded file is called, so that a folder of them reads on its own: what it is, the period, the
+    unit and the format, e.g. "bao-cao-6-thang-2026_phuong-ba-dinh_mau-dang.docx" (Vietnamese without accents:
+    some mail and archive systems still mangle them in file names)."""
+    what, form = FILE_KINDS[kind]
+    parts = [
+        f"{what}-{PERIOD_SLUGS.get(report.period_kind, report.period_kind)}-{report.year}",
+        slugify(fold(_unit_name(report))),
+    ]
+    if form:
+        parts.append(form)
+    if report.version > 1:
+        parts.append(f"ban-{report.version}")
+    return "_".join(parts) + (".xlsx" if kind == "xlsx" else ".docx")
+
+
+def subtitle(report: Report, state_format: bool = False) -> str:
     verb = "Tổng kết" if report.period_kind == PeriodKind.YEAR else "Sơ kết"
-    return f"{verb} {period_phrase(report)} {SUBJECT}"
+    return f"{verb} {period_phrase(report)} {STATE_SUBJECT if state_format else SUBJECT}"
 
 
 def data_period_line(report: Report) -> str:
@@ -256,6 +284,11 @@ class _Rows:
     def __init__(self, section: dict):
         self.rows = {row.get("code"): row for row in section.get("rows", [])}
 
+    def value(self, code: str) -> float:
+        """The figure as a number, 0 when the snapshot lacks it (then its clause is left out)."""
+        row = self.rows.get(code)
+        return 0 if row is None or row.get("value") is None else row["value"]
+
     def n(self, code: str) -> str:
         row = self.rows.get(code)
         return MISSING if row is None or row.get("value") is None else vn_number(row["value"])
@@ -281,54 +314,187 @@ class _Rows:
         return f" ({text})" if text else ""
 
 
+def _joined(parts: list[str]) -> str:
+    """ "a", "a và b", "a, b và c": the clauses of a sentence that have something to say."""
+    parts = [part for part in parts if part]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} và {parts[-1]}" if parts else ""
+
+
 def _weak_prose(r: _Rows, actor: str) -> str:
-    return (
-        f"Đầu kỳ có {r.n('at_start')} tổ chức cơ sở đảng yếu kém trong danh sách theo dõi; trong kỳ xác định mới "
-        f"{r.n('identified')} tổ chức, đưa ra khỏi danh sách {r.n('taken_off')} tổ chức; cuối kỳ còn "
-        f"{r.n('at_end')} tổ chức{r.versus('at_end', 'tổ chức')}. {actor} đã chỉ đạo hoàn thành "
-        f"{r.n('tasks_done')} nhiệm vụ trong kế hoạch củng cố, tổ chức {r.n('inspections')} cuộc kiểm tra, "
-        f"đôn đốc; {r.n('conclusions_implemented')}/{r.n('conclusions')} kết luận kiểm tra đã được thực hiện."
+    """The weak organizations in words. A figure that is zero is not printed as "0 …": its clause is left out, or
+    the sentence says plainly that nothing of the kind happened."""
+    if not any(r.value(code) for code in ("at_start", "identified", "taken_off", "at_end")):
+        listed = "Trong kỳ không có tổ chức cơ sở đảng yếu kém trong danh sách theo dõi."
+    else:
+        start = (
+            f"Đầu kỳ có {r.n('at_start')} tổ chức cơ sở đảng yếu kém trong danh sách theo dõi"
+            if r.value("at_start")
+            else "Đầu kỳ không có tổ chức cơ sở đảng yếu kém trong danh sách theo dõi"
+        )
+        moves = _joined(
+            [
+                f"xác định mới {r.n('identified')} tổ chức" if r.value("identified") else "",
+                f"đưa ra khỏi danh sách {r.n('taken_off')} tổ chức" if r.value("taken_off") else "",
+            ]
+        )
+        end = (
+            f"cuối kỳ còn {r.n('at_end')} tổ chức{r.versus('at_end', 'tổ chức')}"
+            if r.value("at_end")
+            else "cuối kỳ không còn tổ chức yếu kém"
+        )
+        listed = f"{start}; trong kỳ {moves or 'không phát sinh tổ chức yếu kém mới'}; {end}."
+    work = _joined(
+        [
+            f"hoàn thành {r.n('tasks_done')} nhiệm vụ trong đề án củng cố" if r.value("tasks_done") else "",
+            f"tổ chức {r.n('inspections')} cuộc kiểm tra, đôn đốc" if r.value("inspections") else "",
+        ]
     )
+    sentences = [listed, f"{actor} đã chỉ đạo {work}." if work else "Trong kỳ chưa phát sinh cuộc kiểm tra, đôn đốc."]
+    if r.value("conclusions"):
+        sentences.append(
+            f"Các cuộc kiểm tra trong kỳ đưa ra {r.n('conclusions')} kết luận; "
+            f"{r.n('conclusions_implemented')} kết luận đã được thực hiện xong trong kỳ."
+            if r.value("conclusions_implemented")
+            else f"Các cuộc kiểm tra trong kỳ đưa ra {r.n('conclusions')} kết luận, chưa kết luận nào thực hiện xong."
+        )
+    elif r.value("conclusions_implemented"):
+        sentences.append(
+            f"{r.n('conclusions_implemented')} kết luận kiểm tra kỳ trước đã được thực hiện xong trong kỳ."
+        )
+    return " ".join(sentences)
 
 
 def _reception_prose(r: _Rows, actor: str) -> str:
-    return (
-        f"Trong kỳ, toàn đơn vị tổ chức {r.n('sessions')} buổi tiếp công dân{r.versus('sessions', 'buổi')}, "
-        f"trong đó {r.n('regular')} buổi tiếp thường xuyên, {r.n('periodic')} buổi tiếp định kỳ của người đứng "
-        f"đầu, {r.n('ad_hoc')} buổi tiếp đột xuất và {r.n('dialogues')} buổi đối thoại; tiếp {r.n('visits')} "
-        f"lượt với {r.n('people')} người{r.versus('people', 'người')}, trong đó {r.n('delegations')} đoàn đông "
-        f"người với {r.n('delegation_people')} người. Người đứng đầu trực tiếp tiếp {r.n('heads_in_person')} "
-        f"buổi, ủy quyền {r.n('heads_delegated')} buổi; {r.n('heads_met_all')}/{r.n('heads_due')} người đứng đầu "
-        f"thực hiện đầy đủ nhiệm vụ tiếp công dân định kỳ trong tất cả các tháng của kỳ "
-        f"({r.n('head_months_short')}/{r.n('head_months_due')} lượt tháng chưa đủ số ngày tiếp theo quy định). "
-        f"Qua tiếp công dân đã mở {r.n('cases_opened')} vụ việc."
+    if not r.value("sessions"):
+        return "Trong kỳ chưa tổ chức buổi tiếp công dân nào."
+    kinds = _joined(
+        [
+            f"{r.n('regular')} buổi tiếp thường xuyên" if r.value("regular") else "",
+            f"{r.n('periodic')} buổi tiếp định kỳ của người đứng đầu" if r.value("periodic") else "",
+            f"{r.n('ad_hoc')} buổi tiếp đột xuất" if r.value("ad_hoc") else "",
+            f"{r.n('dialogues')} buổi đối thoại" if r.value("dialogues") else "",
+        ]
     )
+    delegations = (
+        f", trong đó {r.n('delegations')} đoàn đông người với {r.n('delegation_people')} người"
+        if r.value("delegations")
+        else ""
+    )
+    sentences = [
+        f"Trong kỳ, toàn đơn vị tổ chức {r.n('sessions')} buổi tiếp công dân{r.versus('sessions', 'buổi')}"
+        f"{', gồm ' + kinds if kinds else ''}; tiếp {r.n('visits')} lượt với {r.n('people')} người"
+        f"{r.versus('people', 'người')}{delegations}."
+    ]
+    heads = _joined(
+        [
+            f"trực tiếp tiếp {r.n('heads_in_person')} buổi" if r.value("heads_in_person") else "",
+            f"ủy quyền {r.n('heads_delegated')} buổi" if r.value("heads_delegated") else "",
+        ]
+    )
+    if heads:
+        sentences.append(f"Người đứng đầu {heads}.")
+    if r.value("heads_due"):
+        if r.value("head_months_short"):
+            sentences.append(
+                f"{r.n('heads_met_all')}/{r.n('heads_due')} người đứng đầu thực hiện đầy đủ nhiệm vụ tiếp công dân "
+                f"định kỳ trong tất cả các tháng của kỳ; {r.n('head_months_short')}/{r.n('head_months_due')} lượt "
+                "tháng chưa tiếp đủ số ngày theo quy định."
+            )
+        else:
+            sentences.append(
+                f"Cả {r.n('heads_due')} người đứng đầu thực hiện đầy đủ nhiệm vụ tiếp công dân định kỳ trong tất cả "
+                "các tháng của kỳ."
+            )
+    if r.value("cases_opened"):
+        sentences.append(f"Qua tiếp công dân đã mở {r.n('cases_opened')} vụ việc.")
+    return " ".join(sentences)
 
 
 def _letters_prose(r: _Rows, actor: str) -> str:
-    return (
-        f"Trong kỳ tiếp nhận {r.n('received')} đơn{r.versus('received', 'đơn')}; kỳ trước chuyển sang "
-        f"{r.n('carried_over')} đơn. Có {r.n('processable')} đơn đủ điều kiện xử lý, trong đó "
-        f"{r.n('competent')} đơn thuộc thẩm quyền. Kết quả xử lý: thụ lý giải quyết {r.n('to_case')} "
-        f"đơn, hướng dẫn {r.n('guided')} đơn, chuyển {r.n('transferred')} đơn đến cơ quan có thẩm quyền, đôn đốc "
-        f"{r.n('urged')} đơn, lưu {r.n('archived')} đơn."
+    if not r.value("received") and not r.value("carried_over"):
+        return "Trong kỳ không tiếp nhận đơn nào và không có đơn kỳ trước chuyển sang."
+    received = (
+        f"Trong kỳ tiếp nhận {r.n('received')} đơn{r.versus('received', 'đơn')}"
+        if r.value("received")
+        else "Trong kỳ không tiếp nhận đơn mới"
     )
+    carried = f"; kỳ trước chuyển sang {r.n('carried_over')} đơn" if r.value("carried_over") else ""
+    sentences = [f"{received}{carried}."]
+    if r.value("processable"):
+        competent = f", trong đó {r.n('competent')} đơn thuộc thẩm quyền" if r.value("competent") else ""
+        sentences.append(f"Có {r.n('processable')} đơn đủ điều kiện xử lý{competent}.")
+    handled = _joined(
+        [
+            f"thụ lý giải quyết {r.n('to_case')} đơn" if r.value("to_case") else "",
+            f"hướng dẫn {r.n('guided')} đơn" if r.value("guided") else "",
+            f"chuyển {r.n('transferred')} đơn đến cơ quan có thẩm quyền" if r.value("transferred") else "",
+            f"đôn đốc {r.n('urged')} đơn" if r.value("urged") else "",
+            f"lưu {r.n('archived')} đơn" if r.value("archived") else "",
+        ]
+    )
+    sentences.append(f"Kết quả xử lý trong kỳ: {handled}." if handled else "Trong kỳ chưa xử lý xong đơn nào.")
+    if r.value("pending_at_end"):
+        sentences.append(f"Cuối kỳ còn {r.n('pending_at_end')} đơn chưa xử lý.")
+    return " ".join(sentences)
+
+
+KIND_WORDS = {"complaints": "khiếu nại", "denunciations": "tố cáo", "recommendations": "kiến nghị, phản ánh"}
 
 
 def _cases_prose(r: _Rows, actor: str) -> str:
+    if not r.value("to_handle"):
+        return "Trong kỳ không phát sinh vụ việc phải giải quyết."
     new_change = r.change("new", "vụ")
-    return (
-        f"Tổng số vụ việc phải giải quyết là {r.n('to_handle')} vụ (tiếp nhận mới {r.n('new')} vụ"
-        f"{', ' + new_change if new_change else ''}; kỳ trước chuyển sang {r.n('carried_over')} vụ), "
-        f"gồm {r.n('complaints')} vụ khiếu nại, {r.n('denunciations')} vụ tố cáo, {r.n('recommendations')} vụ "
-        f"kiến nghị, phản ánh. Đã giải quyết {r.n('resolved')} vụ{r.versus('resolved', 'vụ')}, đạt tỷ lệ "
-        f"{r.n('resolution_rate')}%{r.versus('resolution_rate', '', points=True)}; trong đó "
-        f"{r.n('resolved_on_time')} vụ đúng hạn, {r.n('resolved_late')} vụ quá hạn. Qua giải quyết: "
-        f"{r.n('right')} vụ đúng, {r.n('wrong')} vụ sai, {r.n('partly_right')} vụ có đúng, có sai; "
-        f"{r.n('withdrawn')} vụ rút đơn, tạm đình chỉ hoặc đình chỉ. Còn {r.n('backlogged')} vụ tồn đọng từ kỳ "
-        f"trước; {r.n('mass')} vụ đông người, {r.n('over_level')} vụ vượt cấp, {r.n('hot_spots')} vụ điểm nóng, "
-        f"{r.n('focus')} vụ trong danh sách theo dõi trọng điểm."
+    new = f"tiếp nhận mới {r.n('new')} vụ{', ' + new_change if new_change else ''}" if r.value("new") else ""
+    carried = f"kỳ trước chuyển sang {r.n('carried_over')} vụ" if r.value("carried_over") else ""
+    kinds = _joined([f"{r.n(code)} vụ {word}" for code, word in KIND_WORDS.items() if r.value(code)])
+    origin = "; ".join(part for part in (new, carried) if part)
+    sentences = [f"Tổng số vụ việc phải giải quyết là {r.n('to_handle')} vụ ({origin}), gồm {kinds}."]
+    if r.value("resolved"):
+        timing = _joined(
+            [
+                f"{r.n('resolved_on_time')} vụ đúng hạn" if r.value("resolved_on_time") else "",
+                f"{r.n('resolved_late')} vụ quá hạn" if r.value("resolved_late") else "",
+            ]
+        )
+        sentences.append(
+            f"Đã giải quyết {r.n('resolved')} vụ{r.versus('resolved', 'vụ')}, đạt tỷ lệ {r.n('resolution_rate')}%"
+            f"{r.versus('resolution_rate', '', points=True)}; trong đó {timing}."
+        )
+        by_kind = _joined(
+            [
+                f"{word} {r.n(code + '_resolved')}/{r.n(code)} vụ ({r.n(code + '_rate')}%)"
+                for code, word in KIND_WORDS.items()
+                if r.value(code)
+            ]
+        )
+        sentences.append(f"Theo loại việc: {by_kind}.")
+        outcomes = _joined(
+            [
+                f"{r.n('right')} vụ đúng" if r.value("right") else "",
+                f"{r.n('wrong')} vụ sai" if r.value("wrong") else "",
+                f"{r.n('partly_right')} vụ có đúng, có sai" if r.value("partly_right") else "",
+                f"{r.n('withdrawn')} vụ rút đơn, tạm đình chỉ hoặc đình chỉ" if r.value("withdrawn") else "",
+            ]
+        )
+        if outcomes:
+            sentences.append(f"Qua giải quyết: {outcomes}.")
+    else:
+        sentences.append("Trong kỳ chưa giải quyết xong vụ việc nào.")
+    if r.value("pending_at_end"):
+        backlog = f", trong đó {r.n('backlogged')} vụ tồn đọng từ kỳ trước" if r.value("backlogged") else ""
+        sentences.append(f"Cuối kỳ còn {r.n('pending_at_end')} vụ đang giải quyết{backlog}.")
+    flags = _joined(
+        [
+            f"{r.n('mass')} vụ đông người" if r.value("mass") else "",
+            f"{r.n('over_level')} vụ vượt cấp" if r.value("over_level") else "",
+            f"{r.n('hot_spots')} vụ điểm nóng" if r.value("hot_spots") else "",
+            f"{r.n('focus')} vụ trong danh sách theo dõi trọng điểm" if r.value("focus") else "",
+        ]
     )
+    if flags:
+        sentences.append(f"Trong số vụ việc phải giải quyết có {flags}.")
+    return " ".join(sentences)
 
 
 PROSE: dict[str, Callable[[_Rows, str], str]] = {
@@ -628,12 +794,19 @@ def _chart(document, by_month: list[dict]) -> None:
     _paragraph(document, CHART_CAPTION, align=WD_ALIGN_PARAGRAPH.CENTER, size=12, italic=True, before=6)
 
 
-def _results(document, report: Report, actor: str) -> None:
+# The sections a People's Committee reports on: consolidating party organizations is the party committee's work,
+# not the state's, and a state-format report does not credit it with that.
+STATE_SECTIONS = frozenset({"reception", "letters", "cases"})
+
+
+def _results(document, report: Report, actor: str, state_format: bool) -> None:
     figures = report.figures
     _heading(document, "I. KẾT QUẢ THỰC HIỆN", before=6)
     number = 0
     widths = [1.0, 6.6, 2.0, 2.5, 2.2, 2.0]
     for section in figures.get("sections", []):
+        if state_format and section.get("code") not in STATE_SECTIONS:
+            continue
         number += 1
         title = SECTION_TITLES.get(section.get("code"), (section.get("title", ""), ""))[0]
         _heading(document, f"{number}. {title}")
@@ -645,13 +818,18 @@ def _results(document, report: Report, actor: str) -> None:
     if by_unit:
         number += 1
         _heading(document, f"{number}. Kết quả theo đơn vị trực thuộc")
+        shown = [(key, label) for key, label in UNIT_FIGURES if not (state_format and key == "weak_at_end")]
         rows = [
-            [str(i), row.get("unit", "")] + [row.get(key, 0) for key, _ in UNIT_FIGURES]
-            for i, row in enumerate(by_unit, 1)
+            [str(i), row.get("unit", "")] + [row.get(key, 0) for key, _ in shown] for i, row in enumerate(by_unit, 1)
         ]
-        rows.append(["", "Cộng"] + [sum(row.get(key) or 0 for row in by_unit) for key, _ in UNIT_FIGURES])
+        rows.append(["", "Cộng"] + [sum(row.get(key) or 0 for row in by_unit) for key, _ in shown])
+        column = 11.1 / len(shown)
         _data_table(
-            document, ["TT", "Đơn vị"] + [label for _, label in UNIT_FIGURES], rows, [0.9, 4.3] + [1.85] * 6, size=11
+            document,
+            ["TT", "Đơn vị"] + [label for _, label in shown],
+            rows,
+            [0.9, 4.3] + [column] * len(shown),
+            size=11,
         )
     by_field = figures.get("by_field") or []
     if by_field:
@@ -716,7 +894,8 @@ def report_docx(report: Report, *, state_format: bool | None = None) -> bytes:
     _base_style(document)
     _page_setup(document)
     properties = document.core_properties
-    properties.title = f"Báo cáo {subtitle(report)[:1].lower()}{subtitle(report)[1:]}"
+    title = subtitle(report, state_format)
+    properties.title = f"Báo cáo {title[:1].lower()}{title[1:]}"
     properties.author = properties.last_modified_by = _unit_name(report)
     properties.comments = properties.keywords = properties.subject = ""
     properties.created = properties.modified = report.data_cutoff or timezone.now()
@@ -724,7 +903,7 @@ def report_docx(report: Report, *, state_format: bool | None = None) -> bytes:
 
     _header(document, report, state_format)
     _paragraph(document, "BÁO CÁO", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, bold=True, before=18, after=0)
-    _paragraph(document, subtitle(report), align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, after=0)
+    _paragraph(document, title, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, after=0)
     _short_rule(document, 3.0, TEXT_WIDTH_CM)
     _paragraph(document, data_period_line(report), align=WD_ALIGN_PARAGRAPH.CENTER, italic=True, before=6, after=12)
 
@@ -734,8 +913,9 @@ def report_docx(report: Report, *, state_format: bool | None = None) -> bytes:
     else:
         actor = committee(_unit_name(report))[0]
         who = "Cấp ủy"
-    _paragraph(document, f"{actor} báo cáo kết quả {SUBJECT} {period_phrase(report)} như sau:", indent=True)
-    _results(document, report, actor)
+    subject = STATE_SUBJECT if state_format else SUBJECT
+    _paragraph(document, f"{actor} báo cáo kết quả {subject} {period_phrase(report)} như sau:", indent=True)
+    _results(document, report, actor, state_format)
     _skeleton(document, report, who)
     _paragraph(document, after=6)
     _closing(document, report, state_format)

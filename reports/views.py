@@ -14,7 +14,7 @@ from organizations.models import Unit
 from reports import services
 from reports.charts import bar_chart, hbar_chart
 from reports.choices import ReportStatus
-from reports.exports import report_docx, report_xlsx
+from reports.exports import file_name, report_docx, report_xlsx
 from reports.forms import ReportRequestForm
 from reports.models import Report
 from reports.selectors import submissions_overview
@@ -156,14 +156,10 @@ class ReportExportView(ScopedViewMixin, DetailView):
             return redirect(report)
         kind = self.kwargs["format"]
         if kind == "xlsx":
-            content, mime, suffix = (
-                report_xlsx(report),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "xlsx",
-            )
+            content, mime = report_xlsx(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
             content = report_docx(report, state_format=(kind == "docx-state"))
-            mime, suffix = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
+            mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         PersonalDataAccess.objects.create(
             user=request.user,
             kind=PersonalDataAccess.Kind.EXPORT,
@@ -171,9 +167,7 @@ class ReportExportView(ScopedViewMixin, DetailView):
             record=f"{report} ({kind})"[:200],
             path=request.path,
         )
-        return content_download_response(
-            content, filename=f"bao-cao-{report.year}-{report.pk}.{suffix}", content_type=mime
-        )
+        return content_download_response(content, filename=file_name(report, kind), content_type=mime)
 
 
 class SubmissionsView(ScopedViewMixin, DetailView):

@@ -13,6 +13,7 @@ from cases.models import ExportJob
 from tests.factories import CaseFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -97,21 +98,22 @@ def test_a_case_list_export_downloads_like_every_protected_file(client, ward, wa
 
 
 @pytest.mark.parametrize(
-    ("format", "suffix", "content_type"),
+    ("format", "name", "content_type"),
     [
-        ("xlsx", "xlsx", XLSX),
-        ("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("xlsx", "phu-luc-6-thang-2026_phuong-trong-pham-vi.xlsx", XLSX),
+        ("docx", "bao-cao-6-thang-2026_phuong-trong-pham-vi_mau-dang.docx", DOCX),
+        ("docx-state", "bao-cao-6-thang-2026_phuong-trong-pham-vi_mau-nha-nuoc.docx", DOCX),
     ],
 )
 def test_a_compiled_report_downloads_like_every_protected_file(
-    client, ward, ward_official, django_capture_on_commit_callbacks, format, suffix, content_type
+    client, ward, ward_official, django_capture_on_commit_callbacks, format, name, content_type
 ):
+    """Named for what it is, its period, its unit and its format, so a folder of them reads on its own."""
     from reports import services
 
     with django_capture_on_commit_callbacks(execute=True):
         report = services.report_request(user=ward_official, unit=ward, period_kind="half_year", year=2026)
     client.force_login(ward_official)
-    name = f"bao-cao-2026-{report.pk}.{suffix}"
     assert_protected_download(
         client.get(reverse("reports:report_export", args=[report.pk, format])),
         disposition=f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}",

@@ -1,6 +1,7 @@
 """The DOCX report and the XLSX annex, built from a hand-made figures snapshot (no compilation)."""
 
 import io
+import re
 import struct
 import zlib
 from datetime import UTC, date, datetime
@@ -417,3 +418,29 @@ def test_a_commune_dates_its_report_from_its_own_name():
     assert place_name("Ủy ban nhân dân xã Kim Liên") == "Kim Liên"
     assert place_name("Phường 1") == "Phường 1"  # a number keeps its word
     assert place_and_date(date(2026, 6, 20), "Ba Đình") == "Ba Đình, ngày 20 tháng 6 năm 2026"
+
+
+def _zero_figures(unit) -> dict:
+    figures = _figures(unit)
+    for section in figures["sections"]:
+        for row in section["rows"]:
+            row.update(value=0, previous=0, diff=0, pct=None)
+    return figures
+
+
+def test_a_report_with_nothing_to_report_says_so_in_words_not_in_zeros(ba_dinh):
+    text = "\n".join(paragraph.text for paragraph in _docx(_report(ba_dinh, figures=_zero_figures(ba_dinh))).paragraphs)
+    assert not re.search(r"\b0 (buổi|lượt|người|đơn|vụ|tổ chức|nhiệm vụ|cuộc|kết luận)\b", text), text
+    assert "Trong kỳ không có tổ chức cơ sở đảng yếu kém trong danh sách theo dõi." in text
+    assert "Trong kỳ chưa phát sinh cuộc kiểm tra, đôn đốc." in text
+    assert "Trong kỳ chưa tổ chức buổi tiếp công dân nào." in text
+    assert "Trong kỳ không tiếp nhận đơn nào và không có đơn kỳ trước chuyển sang." in text
+    assert "Trong kỳ không phát sinh vụ việc phải giải quyết." in text
+
+
+def test_the_state_format_speaks_only_of_the_peoples_committees_work(report):
+    text = _all_text(_docx(report, state_format=True))
+    assert "tổ chức cơ sở đảng" not in text.lower() and "TCCSĐ" not in text
+    assert "Ủy ban nhân dân phường Ba Đình báo cáo" in text or "Ủy ban nhân dân Phường Ba Đình báo cáo" in text
+    party = _all_text(_docx(report, state_format=False))
+    assert "tổ chức cơ sở đảng yếu kém" in party
