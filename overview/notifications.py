@@ -25,7 +25,9 @@ from cases.choices import OPEN_STATUSES
 from cases.models import Case
 from citizens.selectors import duty_compliance
 from organizations.choices import UnitKind
+from organizations.models import Unit
 from overview.models import Notification
+from reports.submissions import outstanding_submissions
 
 logger = logging.getLogger(__name__)
 
@@ -37,25 +39,27 @@ SHORTFALL_GRACE_DAYS = 7
 _MESSAGE_MAX = Notification._meta.get_field("message").max_length
 
 
-def _change_roles() -> list[str]:
-    return [role for role, rights in ROLE_RIGHTS.items() if Action.CHANGE in rights]
-
-
 def _officials_by_unit(unit_ids: set[int]) -> dict[int, set[int]]:
     """Active users holding a role with the CHANGE right at each unit, in one query.
 
     Kept deliberately simple: only assignments at the unit itself, not at its ancestors; reminders go to the
     people who work the unit's register, not to every committee above it.
     """
-    officials: dict[int, set[int]] = defaultdict(set)
+    return _holders_by_unit(unit_ids, {Action.CHANGE})
+
+
+def _holders_by_unit(unit_ids: set[int], actions: set[str]) -> dict[int, set[int]]:
+    """Active users holding, at each unit itself, a role with any of `actions`, in one query."""
+    roles = [role for role, rights in ROLE_RIGHTS.items() if rights & actions]
+    holders: dict[int, set[int]] = defaultdict(set)
     assignments = (
         RoleAssignment.objects.active()
-        .filter(unit_id__in=unit_ids, role__in=_change_roles(), user__is_active=True)
+        .filter(unit_id__in=unit_ids, role__in=roles, user__is_active=True)
         .values_list("unit_id", "user_id")
     )
     for unit_id, user_id in assignments:
-        officials[unit_id].add(user_id)
-    return officials
+        holders[unit_id].add(user_id)
+    return holders
 
 
 def _insert_new(notifications: list[Notification]) -> int:
@@ -150,6 +154,91 @@ def sweep_reception_shortfalls(*, month: date) -> int:
                 Notification(user_id=user_id, key=key, message=message[:_MESSAGE_MAX], url=url)
                 for user_id in sorted(officials.get(row.unit.pk, ()))
             ]
+    return _insert_new(notifications)
+
+
+def _unit_names(units: list[Unit], room: int) -> str:
+    """The units' names, as many as fit in `room` characters, then how many more."""
+    shown: list[str] = []
+    for index, unit in enumerate(units):
+        rest = len(units) - index - 1
+        more = _(" and {count} more").format(count=rest) if rest else ""
+        candidate = ", ".join([*shown, unit.name])
+        if len(candidate) + len(more) > room:
+            return ", ".join(shown) + _(" and {count} more").format(count=len(units) - index)
+        shown.append(unit.name)
+    return ", ".join(shown)
+
+
+def sweep_submissions(*, today: date) -> int:
+    """Chase the units that have not submitted a period's report to the committee above (reports.submissions says
+    which periods are chased, when each is due and who must submit). Returns the number of notifications created.
+
+    The unit's officials (COMPILE right at the unit itself) are reminded once when the reminder window opens (the
+    due date minus the rule's days of notice; a later first run in the window still reminds, once), once on the
+    due day, and once on each day after it, with a link to compile or submit. After the due date the committee
+    above (REVIEW or APPROVE right there) is told once a day which units are overdue. Keys carry the due date (a
+    new due date reminds afresh) and, after it, the day. A constant number of queries, however many units.
+    """
+    outstanding = [row for row in outstanding_submissions(today=today) if row.units]
+    if not outstanding:
+        return 0
+    unit_ids = {unit.pk for row in outstanding for unit in row.units}
+    officials = _holders_by_unit(unit_ids, {Action.COMPILE})
+    parent_ids = {unit.parent_id for row in outstanding for unit in row.units if unit.parent_id}
+    late = [row for row in outstanding if row.period.due_on is not None and today > row.period.due_on]
+    reviewers = _holders_by_unit(parent_ids, {Action.REVIEW, Action.APPROVE}) if late else {}
+    notifications = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in outstanding:
+            period, due_on = row.period, row.period.due_on
+            assert due_on is not None  # a chased period has a due date
+            due = due_on.strftime("%d/%m/%Y")
+            base = f"{period.kind}:{period.year}:{due_on.isoformat()}"
+            if today < due_on:
+                phase, template = (
+                    "due-soon",
+                    _("The report {period} of {unit} is due to the committee above on {date}."),
+                )
+            elif today == due_on:
+                phase, template = "due-today", _("The report {period} of {unit} is due to the committee above today.")
+            else:
+                phase = f"overdue:{today.isoformat()}"
+                template = _("The report {period} of {unit} is overdue by {days} day(s): it was due on {date}.")
+            for unit in row.units:
+                message = template.format(period=period.label, unit=unit.name, date=due, days=(today - due_on).days)
+                report_id = row.latest.get(unit.pk)
+                url = (
+                    reverse("reports:report_detail", args=[report_id])
+                    if report_id
+                    else f"{reverse('reports:report_request')}?unit={unit.pk}&period_kind={period.kind}"
+                    f"&year={period.year}"
+                )
+                key = f"report-submission:{unit.pk}:{base}:{phase}"
+                notifications += [
+                    Notification(user_id=user_id, key=key, message=message[:_MESSAGE_MAX], url=url)
+                    for user_id in sorted(officials.get(unit.pk, ()))
+                ]
+        for row in late:
+            period, due_on = row.period, row.period.due_on
+            assert due_on is not None
+            by_parent: dict[int, list[Unit]] = defaultdict(list)
+            for unit in row.units:
+                if unit.parent_id:
+                    by_parent[unit.parent_id].append(unit)
+            for parent_id, units in by_parent.items():
+                head = ngettext(
+                    "{count} unit below has not submitted the report {period}, due on {date}: ",
+                    "{count} units below have not submitted the report {period}, due on {date}: ",
+                    len(units),
+                ).format(count=len(units), period=period.label, date=due_on.strftime("%d/%m/%Y"))
+                message = head + _unit_names(units, (_MESSAGE_MAX or 500) - len(head))
+                url = f"{reverse('reports:submissions', args=[parent_id])}?period_kind={period.kind}&year={period.year}"
+                key = f"report-submissions-overdue:{parent_id}:{period.kind}:{period.year}:{today.isoformat()}"
+                notifications += [
+                    Notification(user_id=user_id, key=key, message=message[:_MESSAGE_MAX], url=url)
+                    for user_id in sorted(reviewers.get(parent_id, ()))
+                ]
     return _insert_new(notifications)
 
 

@@ -11,6 +11,7 @@ from cases.selectors import case_trends, flag_counts
 from citizens.selectors import reception_month_summary
 from organizations.selectors import unit_counts_for
 from reports.charts import bar_chart
+from reports.submissions import submission_counts
 
 
 class HomeView(ScopedViewMixin, TemplateView):
@@ -24,6 +25,9 @@ class HomeView(ScopedViewMixin, TemplateView):
         context["month_chart"] = bar_chart(context["trends"]["by_month"])
         context["field_chart"] = bar_chart(context["trends"]["by_field"][:8])
         context["assignments"] = self.request.user.role_assignments.active().select_related("unit")
+        # Outside the cached figures: a submission should show on the committee's page at once, and these are a
+        # handful of queries whatever the number of units below.
+        context["submissions"] = submission_counts(user=self.request.user, today=timezone.localdate())
         return context
 
 

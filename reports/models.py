@@ -72,3 +72,58 @@ class Report(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report_detail", kwargs={"pk": self.pk})
+
+
+class SubmissionRule(models.Model):
+    """How long the units below have to submit their report of a period kind to the committee above: so many days
+    after the period ends. No law fixes this for party committees, so the steering committee sets it (and says so
+    in `basis`); administrators keep it current. A period kind without a rule is not chased (unless a period of it
+    has an explicit due date)."""
+
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices, unique=True)
+    days_after_end = models.PositiveSmallIntegerField(
+        _("days after the period ends"), help_text=_("Calendar days from the last day of the period.")
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind days before"),
+        default=3,
+        help_text=_("The units that have not submitted are reminded this many days before the due date."),
+    )
+    basis = models.CharField(_("basis"), max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("submission deadline rule")
+        verbose_name_plural = _("submission deadline rules")
+        ordering = ["period_kind"]
+
+    def __str__(self) -> str:
+        return _("%(period)s: %(days)s days after the period ends (%(basis)s)") % {
+            "period": self.get_period_kind_display(),
+            "days": self.days_after_end,
+            "basis": self.basis,
+        }
+
+
+class SubmissionDueDate(models.Model):
+    """An explicit due date for one period (a kind and a year), set by the steering committee for that round
+    (a holiday, a conference): it overrides the rule for that period only."""
+
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    due_on = models.DateField(_("due on"))
+    basis = models.CharField(_("basis"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("submission due date")
+        verbose_name_plural = _("submission due dates")
+        ordering = ["-year", "period_kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["period_kind", "year"], name="unique_submission_due_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_kind_display()} {self.year}: {self.due_on:%d/%m/%Y}"

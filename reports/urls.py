@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_submissions
 
 app_name = "reports"
 
@@ -10,5 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("<int:pk>/<str:action>/", views.ReportActionView.as_view(), name="report_action"),
     path("<int:pk>/export/<str:format>/", views.ReportExportView.as_view(), name="report_export"),
-    path("submissions/<int:pk>/", views.SubmissionsView.as_view(), name="submissions"),
+    path("submissions/<int:pk>/", views_submissions.SubmissionsView.as_view(), name="submissions"),
 ]

@@ -191,7 +191,7 @@ def test_the_daily_task_runs_end_to_end_and_twice_sends_nothing_twice(ward, ward
     count = Notification.objects.count()
 
     second = daily_sweep.delay().get()
-    assert second == {"deadlines": 0, "shortfalls": 0, "emails": 0}
+    assert second == {"deadlines": 0, "shortfalls": 0, "submissions": 0, "emails": 0}
     assert Notification.objects.count() == count
     assert len(mail.outbox) == 1
 
