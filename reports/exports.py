@@ -37,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.spreadsheets import write_cell
 from core.text import fold
 from organizations.choices import UnitKind
+from reports.catalogue import CATALOGUE, RATE
 from reports.choices import PeriodKind
 from reports.models import Report
 
@@ -988,14 +989,66 @@ def _append(sheet, values: list, *, bold: bool = False, signed_columns: frozense
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _comparison_sheet(workbook, report, name, title, rows: list[dict], first: str = "Chỉ tiêu"):
+# Figures the annex derives from others by a formula, as a committee's own spreadsheet would: correct one row and
+# the totals and rates follow. Each maps to its terms (codes of the same section): ("sum", a, b) is a + b,
+# ("minus", a, b) is a − b, ("rate", part, whole) is part as a per cent of whole (0 when whole is 0).
+DERIVED: dict[str, dict[str, tuple[str, ...]]] = {
+    "reception": {"sessions": ("sum", "regular", "periodic", "ad_hoc", "dialogues")},
+    "cases": {
+        "to_handle": ("sum", "new", "carried_over"),
+        "resolution_rate": ("rate", "resolved", "to_handle"),
+        "resolved_on_time": ("minus", "resolved", "resolved_late"),
+        "complaints_rate": ("rate", "complaints_resolved", "complaints"),
+        "denunciations_rate": ("rate", "denunciations_resolved", "denunciations"),
+        "recommendations_rate": ("rate", "recommendations_resolved", "recommendations"),
+    },
+}
+
+
+# A snapshot compiled before rows carried their kind: the catalogue says which figures are rates.
+KINDS = {(section.code, figure.code): figure.kind for section in CATALOGUE for figure in section.figures}
+
+
+def _formula(rule: tuple[str, ...], ref: Callable[[str], str | None]) -> str | None:
+    """The formula of a derived figure from the cells of its terms; None when a term is not on the sheet."""
+    operation, *terms = rule
+    cells = [ref(term) for term in terms]
+    if None in cells:
+        return None
+    if operation == "sum":
+        return "=" + "+".join(str(cell) for cell in cells)
+    if operation == "minus":
+        return f"={cells[0]}-{cells[1]}"
+    part, whole = cells
+    return f"=IF({whole}=0,0,ROUND(100*{part}/{whole},1))"
+
+
+def _comparison_sheet(workbook, report, name, title, rows: list[dict], first: str = "Chỉ tiêu", section: str = ""):
+    """One table of figures beside the same period last year. The change and the per cent are formulas, and so are
+    the figures DERIVED from others, so the sheet stays consistent when a committee corrects a number by hand. A
+    rate's change is in percentage points and has no per cent."""
     sheet = _sheet(workbook, report, name, title, ["TT", first, *COLUMNS[2:]], COMPARISON_WIDTHS)
+    start = sheet.max_row + 1
+    positions = {row.get("code"): start + offset for offset, row in enumerate(rows) if row.get("code")}
     for index, row in enumerate(rows, start=1):
-        values = _table_row(index, row)
-        _append(sheet, values, signed_columns=frozenset({5, 6}))
-        pct = sheet.cell(row=sheet.max_row, column=6)
-        if pct.value is not None:
-            pct.number_format = "+0.0;-0.0;0.0"
+        _append(sheet, _table_row(index, row), signed_columns=frozenset({5, 6}))
+        number = sheet.max_row
+        rate = row.get("kind", KINDS.get((section, row.get("code")))) == RATE
+        sheet.cell(row=number, column=5).value = f"=C{number}-D{number}"
+        pct = sheet.cell(row=number, column=6)
+        pct.value = None if rate else f'=IF(D{number}=0,"",ROUND(100*(C{number}-D{number})/D{number},1))'
+        pct.number_format = "+0.0;-0.0;0.0"
+    for code, rule in DERIVED.get(section, {}).items():
+        if code not in positions:
+            continue
+        for column in ("C", "D"):
+
+            def ref(term: str, column: str = column) -> str | None:
+                return f"{column}{positions[term]}" if term in positions else None
+
+            formula = _formula(rule, ref)
+            if formula:
+                sheet[f"{column}{positions[code]}"].value = formula
     return sheet
 
 
@@ -1024,7 +1077,7 @@ def report_xlsx(report: Report) -> bytes:
     for section in figures.get("sections", []):
         code = section.get("code")
         title, name = SECTION_TITLES.get(code, (section.get("title", code), ""))
-        _comparison_sheet(workbook, report, name or title, title, section.get("rows", []))
+        _comparison_sheet(workbook, report, name or title, title, section.get("rows", []), section=code)
 
     by_unit = figures.get("by_unit") or []
     headings = ["TT", "Đơn vị"] + [label for _, label in UNIT_FIGURES]
@@ -1033,9 +1086,11 @@ def report_xlsx(report: Report) -> bytes:
     for index, row in enumerate(by_unit, start=1):
         _append(sheet, [index, row.get("unit", "")] + [row.get(key, 0) for key, _ in UNIT_FIGURES])
     if by_unit:
-        _append(
-            sheet, [None, "Cộng"] + [sum(row.get(key) or 0 for row in by_unit) for key, _ in UNIT_FIGURES], bold=True
-        )
+        first, last = 4, 3 + len(by_unit)
+        _append(sheet, [None, "Cộng"] + [0] * len(UNIT_FIGURES), bold=True)
+        for column in range(3, 3 + len(UNIT_FIGURES)):
+            letter = get_column_letter(column)
+            sheet[f"{letter}{sheet.max_row}"].value = f"=SUM({letter}{first}:{letter}{last})"
 
     by_field = figures.get("by_field") or []
     sheet = _comparison_sheet(

@@ -4,8 +4,13 @@ Period: 6 months of 2026 = 15/12/2025 – 14/06/2026; the same period last year:
 The report's unit is `ward`, which in 2025 absorbed `old_ward`: last year's records of `old_ward` count for it.
 """
 
+import io
+import os
+import shutil
+import subprocess
 from datetime import date, datetime
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -17,6 +22,7 @@ from citizens.models import ReceptionSession
 from organizations import services as weak_services
 from organizations.models import WeakDossier, WeakReason
 from reports import services
+from reports.exports import report_xlsx
 from reports.models import Report
 from tests.factories import CitizenFactory, UnitFactory, field
 
@@ -302,3 +308,59 @@ def test_the_snapshot_does_not_change_with_later_edits_and_recompiling_makes_a_n
     second = compile_report(ward_official, data, django_capture_on_commit_callbacks)
     assert second.version == 2
     assert next(r["value"] for r in second.figures["sections"][1]["rows"] if r["code"] == "sessions") == 4
+
+
+def recalculated(content: bytes, tmp_path) -> openpyxl.Workbook:
+    """The workbook as LibreOffice computes it (headless): its formulas evaluated, as a committee opening it sees."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is needed to recalculate the annex; .ci/run installs it")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    source = tmp_path / "annex.xlsx"
+    source.write_bytes(content)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return openpyxl.load_workbook(tmp_path / "out" / "annex.xlsx", data_only=True)
+
+
+def test_the_annex_formulas_recalculated_by_libreoffice_give_the_reports_figures(
+    data, ward_official, django_capture_on_commit_callbacks, tmp_path
+):
+    report = compile_report(ward_official, data, django_capture_on_commit_callbacks)
+    workbook = recalculated(report_xlsx(report), tmp_path)
+    formulas = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+    cases = formulas["D. Giải quyết vụ việc"]
+    assert any(
+        str(cell.value).startswith("=") for row in cases.iter_rows(min_row=4, min_col=3, max_col=4) for cell in row
+    )
+    for section, name in zip(
+        report.figures["sections"],
+        ["A. TCCSĐ yếu kém", "B. Tiếp công dân", "C. Xử lý đơn", "D. Giải quyết vụ việc"],
+        strict=True,
+    ):
+        sheet = workbook[name]
+        got = [
+            tuple(cell.value for cell in row[2:6])
+            for row in sheet.iter_rows(min_row=4, max_row=3 + len(section["rows"]))
+        ]
+        expected = [
+            (row["value"], row["previous"], row["diff"], row["pct"] if row["pct"] is not None else None)
+            for row in section["rows"]
+        ]
+        normalised = [tuple(None if value == "" else value for value in row) for row in got]
+        assert normalised == expected, name
