@@ -89,7 +89,7 @@ class SubmissionRule(models.Model):
         default=3,
         help_text=_("The units that have not submitted are reminded this many days before the due date."),
     )
-    basis = models.CharField(_("basis"), max_length=300)
+    basis = models.CharField(_("grounds"), max_length=300)
 
     history = HistoricalRecords()
 
@@ -112,8 +112,8 @@ class SubmissionDueDate(models.Model):
 
     period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    due_on = models.DateField(_("due on"))
-    basis = models.CharField(_("basis"), max_length=300, blank=True)
+    due_on = models.DateField(_("submit by"))
+    basis = models.CharField(_("grounds"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 

@@ -306,3 +306,24 @@ def test_the_submissions_page_costs_the_same_queries_for_two_wards_or_126(
         page = client.get(url, query)
     assert page.context["submitted_count"] == 125 and page.context["waiting_count"] == 1
     assert len(many) == len(few)
+
+
+def test_administrators_keep_the_rules_and_due_dates_with_their_history(client, rules):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:reports_submissionrule_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:reports_submissionrule_change", args=[rules.pk]),
+        {"period_kind": "half_year", "days_after_end": 7, "remind_days_before": 2, "basis": rules.basis},
+    )
+    assert response.status_code == 302
+    assert due_date("half_year", 2026) == date(2026, 6, 21)
+    assert client.get(reverse("admin:reports_submissionrule_history", args=[rules.pk])).status_code == 200
+    assert rules.history.count() == 2
+    response = client.post(
+        reverse("admin:reports_submissionduedate_add"),
+        {"period_kind": "half_year", "year": 2026, "due_on": "2026-06-30", "basis": ""},
+    )
+    assert response.status_code == 302
+    assert due_date("half_year", 2026) == date(2026, 6, 30)
