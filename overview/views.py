@@ -10,7 +10,7 @@ from accounts.scoping import ScopedViewMixin, unit_scope
 from cases.selectors import case_trends, flag_counts
 from citizens.selectors import reception_month_summary
 from organizations.selectors import unit_counts_for
-from reports.charts import bar_chart
+from reports.charts import bar_chart, hbar_chart
 from reports.submissions import submission_counts
 
 
@@ -23,7 +23,7 @@ class HomeView(ScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(overview_figures(self.request.user))
         context["month_chart"] = bar_chart(context["trends"]["by_month"])
-        context["field_chart"] = bar_chart(context["trends"]["by_field"][:8])
+        context["field_chart"] = hbar_chart(context["trends"]["by_field"], limit=8)
         context["assignments"] = self.request.user.role_assignments.active().select_related("unit")
         # Outside the cached figures: a submission should show on the committee's page at once, and these are a
         # handful of queries whatever the number of units below.

@@ -56,8 +56,9 @@ def bar_chart(rows: list[dict], *, previous: bool = False) -> list[Bar]:
     return result
 
 
-# Horizontal bars, for long labels (units): a row of ROW units per bar, the label left, the bar and its value right.
-ROW, LABEL_WIDTH, BAR_SPACE = 24, 160, 200  # in a viewBox 400 wide: legible on a phone
+# Horizontal bars, for long labels (units, fields): a row of ROW units per bar, the label left, the bar and its value
+# right; with `previous`, each row holds this period's bar over last year's, hatched.
+ROW, PAIRED_ROW, LABEL_WIDTH, BAR_SPACE = 24, 34, 170, 190  # in a viewBox 400 wide: legible on a phone
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class HBar:
     value: float
     y: float
     width: float
+    previous: float | None = None
+    previous_width: float = 0
 
     @property
     def text_y(self) -> float:
@@ -74,6 +77,18 @@ class HBar:
     @property
     def value_x(self) -> float:
         return LABEL_WIDTH + self.width + 6
+
+    @property
+    def previous_y(self) -> float:
+        return self.y + 20
+
+    @property
+    def previous_text_y(self) -> float:
+        return self.previous_y + 9
+
+    @property
+    def previous_value_x(self) -> float:
+        return LABEL_WIDTH + self.previous_width + 6
 
 
 @dataclass(frozen=True)
@@ -85,15 +100,28 @@ class HChart:
     bar_x: int = LABEL_WIDTH
 
 
-def hbar_chart(rows: list[dict], *, limit: int = 15) -> HChart | None:
-    """The `limit` largest rows ({"label", "value"}) as horizontal bars, largest first; None when all are zero."""
-    rows = sorted((row for row in rows if row["value"]), key=lambda row: (-row["value"], row["label"]))
+def hbar_chart(rows: list[dict], *, limit: int = 15, previous: bool = False) -> HChart | None:
+    """The `limit` largest rows ({"label", "value"[, "previous"]}) as horizontal bars, largest first; None when all
+    are zero. Labels sit left of the bars, one row each, so they never run into each other however many rows."""
+
+    def size(row: dict) -> float:
+        return max(row["value"], row.get("previous") or 0) if previous else row["value"]
+
+    rows = sorted((row for row in rows if size(row)), key=lambda row: (-row["value"], -size(row), row["label"]))
     if not rows:
         return None
     shown = rows[:limit]
-    top = shown[0]["value"]
+    top = max(size(row) for row in shown)
+    step = PAIRED_ROW if previous else ROW
     bars = [
-        HBar(label=row["label"], value=row["value"], y=index * ROW, width=BAR_SPACE * row["value"] / top)
+        HBar(
+            label=row["label"],
+            value=row["value"],
+            y=index * step,
+            width=BAR_SPACE * row["value"] / top,
+            previous=(row.get("previous") or 0) if previous else None,
+            previous_width=BAR_SPACE * (row.get("previous") or 0) / top if previous else 0,
+        )
         for index, row in enumerate(shown)
     ]
-    return HChart(bars=bars, height=len(bars) * ROW, left_out=len(rows) - len(shown))
+    return HChart(bars=bars, height=len(bars) * step, left_out=len(rows) - len(shown))

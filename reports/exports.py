@@ -1033,7 +1033,7 @@ def _comparison_sheet(workbook, report, name, title, rows: list[dict], first: st
     for index, row in enumerate(rows, start=1):
         _append(sheet, _table_row(index, row), signed_columns=frozenset({5, 6}))
         number = sheet.max_row
-        rate = row.get("kind", KINDS.get((section, row.get("code")))) == RATE
+        rate = row.get("kind", KINDS.get((section, str(row.get("code"))))) == RATE
         sheet.cell(row=number, column=5).value = f"=C{number}-D{number}"
         pct = sheet.cell(row=number, column=6)
         pct.value = None if rate else f'=IF(D{number}=0,"",ROUND(100*(C{number}-D{number})/D{number},1))'

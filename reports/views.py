@@ -93,7 +93,7 @@ class ReportDetailView(ScopedViewMixin, DetailView):
             can_compile=has_right(user, Action.COMPILE, report.unit_id),
             can_export=has_right(user, Action.EXPORT, report.unit_id),
             month_chart=bar_chart(figures.get("by_month", [])),
-            field_chart=bar_chart(figures.get("by_field", []), previous=True),
+            field_chart=hbar_chart(figures.get("by_field", []), previous=True),
             # The chart draws the units with new cases; the table below lists every unit, zeros included.
             unit_chart=hbar_chart(
                 [

@@ -13,6 +13,7 @@ SEED_MIGRATIONS = [
     "citizens.migrations.0002_seed_reception_duty_rules",
     "organizations.migrations.0003_seed_rating_regulations_and_reasons",
     "retention.migrations.0002_seed_retention_periods",
+    "reports.migrations.0003_seed_submission_rules",
 ]
 
 
