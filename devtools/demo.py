@@ -1,14 +1,19 @@
 """The demo data set that `make run` loads: real Hanoi units, invented people and records. Idempotent."""
 
+import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from core.text import fold
+from devtools import fake
 from devtools.demo_cases import ensure_cases_demo
 from devtools.demo_organizations import ensure_demo_organizations
-from devtools.demo_reception import ensure_reception_demo
+from devtools.demo_reception import BUSY, FORMER, QUIET, QUIET_FORMER, ensure_reception_demo, reporting_start
+from devtools.demo_units import ACTIVE_WARD_CODES, WardFamily, division, short_name, ward_families
 from devtools.demo_weak import ensure_weak_demo
 from organizations.models import Unit
 from retention.models import RecordKind, RetentionHold
@@ -85,19 +90,58 @@ def load_demo() -> list[DemoAccount]:
             defaults={"may_see_identity": account.may_see_identity},
         )
     reviewer = User.objects.get(username="thamdinh.badinh")
-    for seed, key in enumerate(DEMO_WARD_CODES, start=1):
-        official = User.objects.get(username=f"canbo.{key}")
-        letter_visits = ensure_reception_demo(units[key], official, seed=seed)
+    start = reporting_start(timezone.localdate())
+    families = ward_families(
+        [*DEMO_WARD_CODES.values(), *ACTIVE_WARD_CODES],
+        former_per_ward=[3] * len(DEMO_WARD_CODES) + [2] * len(ACTIVE_WARD_CODES),
+    )
+    for seed, family in enumerate(families, start=1):
+        demo_ward = seed <= len(DEMO_WARD_CODES)
+        if demo_ward:
+            key = next(k for k, code in DEMO_WARD_CODES.items() if code == family.current.code)
+            official = User.objects.get(username=f"canbo.{key}")
+        else:
+            official = ward_staff(family, "canbo", "Cán bộ tiếp công dân", Role.WARD_OFFICIAL)
+        head = reviewer if family.current.code == DEMO_WARD_CODES["badinh"] else None
+        if head is None:
+            head = ward_staff(family, "lanhdao", "Phó Bí thư Thường trực Đảng ủy", Role.DISTRICT_REVIEWER)
+        letter_visits = ensure_reception_demo(
+            family,
+            official,
+            seed=seed,
+            start=start,
+            busy=BUSY if demo_ward else QUIET,
+            former_busy=FORMER if demo_ward else QUIET_FORMER,
+        )
         ensure_cases_demo(
-            ward=units[key],
+            family=family,
             official=official,
-            reviewer=reviewer if key == "badinh" else None,
+            head=head,
+            designator=reviewer if head == reviewer else None,
             visits=letter_visits,
             seed=seed,
+            start=start,
+            post_letters=12 if demo_ward else 4,
         )
     ensure_weak_demo()
     ensure_retention_hold(reviewer)
     return DEMO_ACCOUNTS
+
+
+def ward_staff(family: WardFamily, prefix: str, job_title: str, role: str) -> User:
+    """A member of a ward's staff who records its register (not a demo account: no password to sign in with).
+    Their scope covers the former wards too, so the records from before the merger are theirs to handle."""
+    ward = family.current
+    rng = random.Random(ward.code)
+    user, created = User.objects.get_or_create(
+        username=f"{prefix}.{fold(short_name(ward)).replace(' ', '')}",
+        defaults={"full_name": fake.full_name(rng), "job_title": f"{job_title} {division(ward)} {short_name(ward)}"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    RoleAssignment.objects.get_or_create(user=user, unit=ward, role=role)
+    return user
 
 
 def ensure_retention_hold(reviewer: User) -> None:

@@ -5,6 +5,8 @@ moved along through the real services (so dossiers, plans, timelines and history
   taken off the list;
 - Phường Ba Đình, Chi bộ Khu dân cư số 2, "did not complete" in 2024: plan returned once with comments, then
   approved; one task late; inspected with two conclusions, one implemented and one overdue;
+- Phường Ba Đình, Chi bộ Trạm Y tế phường Ba Đình, "did not complete" in 2025: plan submitted, waiting for the
+  reviewer (the review queue has something in it);
 - Phường Ngọc Hà, Chi bộ Tổ dân phố số 2, "did not complete" in 2025: draft dossier waiting to be completed.
 
 Dates are fixed in 2023–2025, all in the past. Idempotent: ratings already there and dossiers already moved
@@ -26,6 +28,7 @@ YEARS = (2023, 2024, 2025)
 NOT_COMPLETED = {
     ("canbo.badinh", "Chi bộ Tổ dân phố số 3", 2023),
     ("canbo.badinh", "Chi bộ Khu dân cư số 2", 2024),
+    ("canbo.badinh", "Chi bộ Trạm Y tế phường Ba Đình", 2025),
     ("canbo.ngocha", "Chi bộ Tổ dân phố số 2", 2025),
 }
 REVIEWER = "thamdinh.badinh"
@@ -59,6 +62,7 @@ def ensure_weak_demo() -> None:
     official, ward = _official_and_ward("canbo.badinh")
     _taken_off(_fresh_dossier(ward, "Chi bộ Tổ dân phố số 3", 2023), official, reviewer)
     _consolidating(_fresh_dossier(ward, "Chi bộ Khu dân cư số 2", 2024), official, reviewer)
+    _waiting_review(_fresh_dossier(ward, "Chi bộ Trạm Y tế phường Ba Đình", 2025), official)
 
 
 def _rate(official: User, unit: Unit, year: int, regulation: RatingRegulation, index: int) -> None:
@@ -189,3 +193,21 @@ def _consolidating(dossier: WeakDossier | None, official: User, reviewer: User) 
     first_conclusion = inspection.conclusions.first()
     assert first_conclusion is not None  # the inspection above recorded two
     services.conclusion_mark_done(user=official, conclusion=first_conclusion, on=date(2025, 10, 28))
+
+
+def _waiting_review(dossier: WeakDossier | None, official: User) -> None:
+    """Identified 31/12/2025; the plan is written and submitted, the reviewer has not decided yet."""
+    if dossier is None:
+        return
+    _plan(
+        dossier,
+        official,
+        ["chi-tieu-duoi-50", "cong-tac-can-bo"],
+        "Kiện toàn chi ủy; đến hết năm 2026 chi bộ hoàn thành trên 80% chỉ tiêu và được xếp loại hoàn thành nhiệm vụ.",
+        [
+            ("Kiện toàn chức danh Phó Bí thư chi bộ", TaskType.CADRE_WORK, "Đảng ủy phường", date(2026, 3, 31)),
+            ("Duy trì sinh hoạt chi bộ định kỳ hằng tháng", TaskType.PARTY_LIFE, "Chi ủy", date(2026, 12, 31)),
+            ("Tổ chức khám sàng lọc cho người cao tuổi", TaskType.LIVELIHOOD, "Trạm trưởng", date(2026, 10, 31)),
+        ],
+    )
+    services.dossier_submit(user=official, dossier=dossier)
