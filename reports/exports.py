@@ -267,13 +267,30 @@ def _signature(report: Report, state_format: bool) -> tuple[str, str]:
     return "T/M BAN THƯỜNG VỤ", "BÍ THƯ"
 
 
-def _recipients(report: Report, state_format: bool) -> list[str]:
+def default_recipients(report: Report, state_format: bool) -> list[str]:
+    """The usual "Nơi nhận": the committee (or People's Committee) above, the steering committee at the top of the
+    tree, and the file copy. A committee may change them before exporting (Report.recipients)."""
     parent = report.unit.parent
+    top = report.unit
+    while top.parent_id is not None:
+        top = top.parent
+    steering = f"Ban Chỉ đạo {committee(top.name)[0]}"
     if state_format:
         above = [f"- UBND {_administrative_name(parent.name)} (để báo cáo);"] if parent else []
-        return [*above, "- Lưu: VT."]
-    above = [f"- {committee(parent.name)[0]} (để báo cáo),"] if parent else []
-    return [*above, "- Lưu Văn phòng."]
+        return [*above, f"- {steering} (để báo cáo);", "- Lưu: VT."]
+    if parent is None:
+        return [
+            "- Ban Thường vụ " + committee(top.name)[0] + ",",
+            "- Các đồng chí Ủy viên Ban Chỉ đạo,",
+            "- Lưu Văn phòng.",
+        ]
+    return [f"- {committee(parent.name)[0]} (để báo cáo),", f"- {steering} (để báo cáo),", "- Lưu Văn phòng."]
+
+
+def _recipients(report: Report, state_format: bool) -> list[str]:
+    if report.recipients.strip():
+        return [line.strip() for line in report.recipients.splitlines() if line.strip()]
+    return default_recipients(report, state_format)
 
 
 # The figures in words ---------------------------------------------------------------------------------------------
@@ -882,6 +899,12 @@ def _closing(document, report: Report, state_format: bool) -> None:
     _cell_paragraph(right, title, size=14, bold=True)
     for _ in range(4):  # room for the signature and the seal
         _cell_paragraph(right, "", size=14)
+    # The signer's full name under the signature (36-HD/VPTW, Decree 30/2020: bold, 14); a line to write it on when
+    # the report does not name the signer yet.
+    if report.signer_name:
+        _cell_paragraph(right, report.signer_name, size=14, bold=True)
+    else:
+        _cell_paragraph(right, "(Họ và tên người ký)", size=12, italic=True)
 
 
 def report_docx(report: Report, *, state_format: bool | None = None) -> bytes:

@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
-from accounts.scoping import ScopedForm
+from accounts.scoping import ScopedForm, ScopedModelForm
 from organizations.models import Unit
 from reports.choices import PeriodKind
+from reports.models import Report
 
 
 class ReportRequestForm(ScopedForm):
@@ -32,3 +33,14 @@ class ReportRequestForm(ScopedForm):
         if units.count() == 1:
             self.fields["unit"].initial = units.first()
         self.fields["year"].initial = timezone.localdate().year
+
+
+class ReportPaperForm(ScopedModelForm):
+    """The recipients and the signer's name of the exported documents."""
+
+    scope_action = Action.COMPILE
+
+    class Meta:
+        model = Report
+        fields = ["recipients", "signer_name"]
+        widgets = {"recipients": forms.Textarea(attrs={"rows": 5})}

@@ -49,6 +49,12 @@ class Report(models.Model):
         verbose_name=_("submitted by"),
     )
 
+    # What the signed paper carries besides the figures, set before exporting (reports/exports.py has the defaults).
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), blank=True, help_text=_("One recipient a line. Empty: the usual recipients.")
+    )
+    signer_name = models.CharField(_("signer's full name"), max_length=100, blank=True)
+
     history = HistoricalRecords(excluded_fields=["figures", "progress", "progress_label"])
     objects = ScopedQuerySet.as_manager()
 

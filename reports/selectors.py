@@ -15,10 +15,13 @@ def submissions_overview(*, unit: Unit, user: Principal, query: QueryDict) -> di
     of the submitted figures: the sum of each row over the submissions (rates are not summed)."""
     requested = query.get("period_kind", "")
     period_kind = requested if requested in PeriodKind.values else PeriodKind.HALF_YEAR
+    this_year = timezone.localdate().year
     try:
-        year = int(query.get("year") or timezone.localdate().year)
+        year = int(query.get("year") or this_year)
     except ValueError:
-        year = timezone.localdate().year
+        year = this_year
+    if not 2000 <= year <= this_year + 1:  # a year no report can have (a typo, a hostile query): this year's page
+        year = this_year
     children = list(Unit.objects.visible_to(user, Action.VIEW).current().filter(parent=unit).order_by("name"))
     submitted = {
         report.unit_id: report
@@ -35,7 +38,7 @@ def submissions_overview(*, unit: Unit, user: Principal, query: QueryDict) -> di
         for section in report.figures.get("sections", []):
             target = rollup.setdefault(section["code"], {"title": section["title"], "rows": {}})
             for row in section["rows"]:
-                if row["code"] == "resolution_rate":
+                if row.get("kind", "rate" if row["code"].endswith("_rate") else "count") == "rate":
                     continue
                 entry = target["rows"].setdefault(
                     row["code"], {"code": row["code"], "label": row["label"], "value": 0, "previous": 0}

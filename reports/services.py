@@ -160,6 +160,20 @@ def report_fail(*, report_id: int, reason: str) -> None:
 
 
 @transaction.atomic
+def report_set_paper(*, user: User, report: Report, recipients: str, signer_name: str) -> Report:
+    """The recipients (one a line) and the signer's name the exported documents carry; kept in the history."""
+    require_right(user, Action.COMPILE, report.unit_id)
+    report = lock(report)
+    lines = [line.strip() for line in recipients.splitlines() if line.strip()]
+    if len(lines) > 20:
+        raise ValidationError({"recipients": _("At most 20 recipients.")})
+    report.recipients, report.signer_name = "\n".join(lines), " ".join(signer_name.split())
+    report._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+    report.save(update_fields=["recipients", "signer_name"])
+    return report
+
+
+@transaction.atomic
 def report_freeze(*, user: User, report: Report) -> Report:
     """Freeze (chốt) a compiled version: its figures are the unit's official ones for the period."""
     require_right(user, Action.COMPILE, report.unit_id)

@@ -3,19 +3,20 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from accounts.models import PersonalDataAccess
 from accounts.roles import Action
 from accounts.scoping import ScopedViewMixin, has_right
 from core.downloads import content_download_response
+from core.generic import add_service_errors
 from core.ratelimit import ratelimit
 from organizations.models import Unit
 from reports import services
 from reports.charts import bar_chart, hbar_chart
 from reports.choices import ReportStatus
-from reports.exports import file_name, report_docx, report_xlsx
-from reports.forms import ReportRequestForm
+from reports.exports import default_recipients, file_name, report_docx, report_xlsx
+from reports.forms import ReportPaperForm, ReportRequestForm
 from reports.models import Report
 from reports.selectors import submissions_overview
 
@@ -47,6 +48,14 @@ class ReportRequestView(ScopedViewMixin, FormView):
     scope_action = Action.COMPILE
     form_class = ReportRequestForm
     template_name = "reports/report_request.html"
+
+    def get_initial(self):
+        # A reminder to submit links here with its unit and period (reports/submissions.py): start from them.
+        initial = super().get_initial()
+        for name in ("unit", "period_kind", "year"):
+            if value := self.request.GET.get(name):
+                initial[name] = value
+        return initial
 
     def form_valid(self, form):
         try:
@@ -104,6 +113,29 @@ class ReportDetailView(ScopedViewMixin, DetailView):
             ),
         )
         return context
+
+
+class ReportPaperView(ScopedViewMixin, UpdateView):
+    """Before exporting: the recipients (Nơi nhận) and the signer's name the document carries. Not figures: a frozen
+    or submitted report may still get them, and each change is kept in the report's history."""
+
+    model = Report
+    form_class = ReportPaperForm
+    scope_action = Action.COMPILE
+    template_name = "reports/report_paper.html"
+
+    def get_initial(self):
+        report = self.object
+        return {"recipients": report.recipients or "\n".join(default_recipients(report, state_format=False))}
+
+    def form_valid(self, form):
+        try:
+            report = services.report_set_paper(user=self.request.user, report=self.object, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The recipients and the signer are saved for the exports."))
+        return redirect(report)
 
 
 class ReportActionView(ScopedViewMixin, DetailView):

@@ -6,9 +6,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, CaseField
 from organizations.models import WeakDossier
+from reports.exports import file_name
+from reports.models import Report
 from tests.e2e.conftest import accessibility_problems, login, shot
+from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -126,6 +129,27 @@ def test_a_district_reviewer_returns_then_approves_a_dossier(
     assert page.goto(f"{live_server.url}{dossier.get_absolute_url()}").status == 404
 
 
+OVERLAPS = """() => {
+  const found = [];
+  for (const svg of document.querySelectorAll("figure.chart svg")) {
+    const boxes = Array.from(svg.querySelectorAll("text.chart__label")).map((text) => text.getBoundingClientRect());
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+      const apart = a.right - 0.5 <= b.left || b.right - 0.5 <= a.left
+        || a.bottom - 0.5 <= b.top || b.bottom - 0.5 <= a.top;
+      if (a.width && b.width && !apart) {
+        found.push(svg.getAttribute("aria-labelledby"));
+      }
+    }));
+  }
+  return found;
+}"""
+
+
+def overlapping_chart_labels(page) -> list[str]:
+    """The charts on the page in which two labels' boxes intersect, as the browser lays them out."""
+    return page.evaluate(OVERLAPS)
+
+
 @pytest.mark.worker
 def test_the_steering_committee_compiles_and_downloads_the_report(
     page, live_server, celery_worker_queue, city, ward, steering_member
@@ -142,6 +166,14 @@ def test_the_steering_committee_compiles_and_downloads_the_report(
         people_count=7,
         is_mass_delegation=True,
     )
+    # A case in every field, so that the chart by field has all its labels to place.
+    for number, case_field in enumerate(CaseField.objects.all(), start=1):
+        CaseFactory(
+            unit=ward,
+            field=case_field,
+            number=f"{number}/E2E",
+            received_on=timezone.localdate() - timedelta(days=number),
+        )
     login(page, live_server, steering_member)
     page.goto(f"{live_server.url}/reports/")
     page.locator("#id_unit").select_option(label=city.name)
@@ -150,8 +182,15 @@ def test_the_steering_committee_compiles_and_downloads_the_report(
     page.get_by_role("button", name="Tổng hợp").click()
     page.wait_for_selector("text=Tải DOCX", timeout=60_000)
     shot(page, "3-report")
+    # How a figure is counted, under its label.
+    page.locator("summary", has_text="Cách tính").first.click()
+    assert page.locator("details.definition[open] p").first.is_visible()
+    assert not overlapping_chart_labels(page), "chart labels overlap"
+    report = Report.objects.latest("pk")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải DOCX (thể thức văn bản của Đảng)").click()
+    assert download.value.suggested_filename == file_name(report, "docx")
+    assert download.value.suggested_filename.endswith("_mau-dang.docx")
     document = docx.Document(str(download.value.path()))
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in document.tables[0].cell(0, 1).text
     rows = {
@@ -162,7 +201,13 @@ def test_the_steering_committee_compiles_and_downloads_the_report(
     }
     assert (rows["Lượt tiếp"], rows["Số người được tiếp"]) == ("1", "7")
     with page.expect_download() as download:
+        page.get_by_role("link", name="DOCX (thể thức văn bản hành chính)").click()
+    assert download.value.suggested_filename == file_name(report, "docx-state")
+    state = docx.Document(str(download.value.path()))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in state.tables[0].cell(0, 1).text
+    with page.expect_download() as download:
         page.get_by_role("link", name="Phụ lục số liệu (XLSX)").click()
+    assert download.value.suggested_filename == file_name(report, "xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     reception = workbook.worksheets[1]
     values = {row[1]: row[2] for row in reception.iter_rows(min_row=4, values_only=True) if row[1]}
