@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from datetime import date, datetime
 
+import docx
+import lxml.html
 import openpyxl
 import pytest
 from django.utils import timezone
@@ -22,7 +24,7 @@ from citizens.models import ReceptionSession
 from organizations import services as weak_services
 from organizations.models import WeakDossier, WeakReason
 from reports import services
-from reports.exports import report_xlsx
+from reports.exports import report_docx, report_xlsx, vn_number
 from reports.models import Report
 from tests.factories import CitizenFactory, UnitFactory, field
 
@@ -152,6 +154,48 @@ def data(ward, old_ward, other_ward, grassroots, ward_official, district_reviewe
     c4 = case(user, old_ward, date(2025, 2, 1))
     resolve(user, reviewer, c4, date(2025, 2, 5), date(2025, 3, 1), "right")  # due 07/03/2025: on time
     case(user, ward, date(2024, 10, 1))  # still open: carried over and backlogged in both periods
+    # W: received before the period and not accepted by its first day (nor since): carried over all the same.
+    case(user, ward, date(2025, 12, 1))
+    # X: a complaint accepted on 13/03/2026 and found complex afterwards: due 28/04/2026 instead of 13/04/2026, so
+    # resolved on time on 24/04/2026 (day 42 of 45).
+    complex_case = case(user, ward, date(2026, 3, 10))
+    case_services.case_transition(user=user, case=complex_case, move="classify", on=date(2026, 3, 13))
+    case_services.case_transition(user=user, case=complex_case, move="accept", on=date(2026, 3, 13))
+    case_services.case_update(user=user, case=complex_case, complexity="complex")
+    case_services.case_transition(
+        user=reviewer, case=complex_case, move="conclude", on=date(2026, 4, 24), outcome="right"
+    )
+    # Y: a denunciation accepted on 05/01/2026 (due 04/02/2026), found complex and extended once by decision, then
+    # resolved on 20/02/2026: on time.
+    extended = case(user, ward, date(2026, 1, 2), kind="denunciation")
+    case_services.case_transition(user=user, case=extended, move="classify", on=date(2026, 1, 5))
+    case_services.case_transition(user=user, case=extended, move="accept", on=date(2026, 1, 5))
+    case_services.case_update(user=user, case=extended, complexity="complex")
+    case_services.case_extend_deadline(
+        user=user, case=extended, step="resolve", decision_number="12/QĐ-UBND", reason="Vụ việc phức tạp"
+    )
+    case_services.case_transition(user=reviewer, case=extended, move="conclude", on=date(2026, 2, 20), outcome="right")
+    # T: a letter received on 10/06/2026 and transferred on 20/06/2026, after the cut-off: pending at the end of the
+    # period, counted as transferred in the next one.
+    transferred = case_services.letter_receive(
+        user=user,
+        unit=ward,
+        received_on=date(2026, 6, 10),
+        channel="post",
+        sender=CitizenFactory(unit=ward),
+        summary="Kiến nghị về cấp nước",
+        content="recommendation",
+        field=field(),
+        is_processable=True,
+        within_competence=False,
+    )
+    case_services.letter_dispose(
+        user=user,
+        letter=transferred,
+        disposition="transferred",
+        competent_body="Công ty nước sạch",
+        on=date(2026, 6, 20),
+    )
 
     # Weak organizations.
     old_org = UnitFactory(name="Chi bộ cũ", kind="grassroots", parent=old_ward, code="")
@@ -164,6 +208,17 @@ def data(ward, old_ward, other_ward, grassroots, ward_official, district_reviewe
         goals="Củng cố",
         status="reassessed",
     )
+    # An inspection (with a conclusion implemented) held between the two periods: counted in neither.
+    outside = weak_services.inspection_record(
+        user=reviewer,
+        dossier=old_dossier,
+        kind="inspection",
+        on=date(2025, 11, 1),
+        team="Đoàn",
+        findings="",
+        conclusions=[{"text": "Ngoài kỳ"}],
+    )
+    outside.conclusions.update(done_on=date(2025, 11, 20))
     weak_services.dossier_take_off_list(user=reviewer, dossier=old_dossier, on=date(2026, 2, 1))
     dossier = weak_services.dossier_open(
         user=user,
@@ -232,44 +287,45 @@ EXPECTED = {
     },
     "letters": {
         "carried_over": (0, 0),
-        "received": (3, 1),
-        "processable": (2, 1),
-        "competent": (2, 1),
-        "to_case": (2, 1),
+        "received": (6, 1),  # + X's, Y's and T's letters
+        "processable": (5, 1),
+        "competent": (4, 1),  # T is not within the ward's competence
+        "to_case": (4, 1),
         "guided": (0, 0),
         "transferred": (0, 0),
         "urged": (0, 0),
         "archived": (1, 0),
-        "pending_at_end": (0, 0),
+        "pending_at_end": (1, 0),  # T, transferred after the cut-off
     },
     "cases": {
-        "new": (2, 1),
-        "carried_over": (2, 1),
-        "to_handle": (4, 2),
-        "complaints": (3, 2),
-        "denunciations": (1, 0),
+        # This period: new c1, c3, X, Y; carried over c2, the 2024 case and W (not accepted, pending all the same).
+        # Last year: new c4; carried over the 2024 case.
+        "new": (4, 1),
+        "carried_over": (3, 1),
+        "to_handle": (7, 2),
+        "complaints": (5, 2),
+        "denunciations": (2, 0),
         "recommendations": (0, 0),
-        "resolved": (1, 1),
-        "resolution_rate": (25.0, 50.0),
-        "resolved_on_time": (0, 1),
-        "resolved_late": (1, 0),
-        # c2 (the denunciation, late) resolved this period; c4 (a complaint, on time) last year.
-        "complaints_resolved": (0, 1),
+        "resolved": (3, 1),  # c2, X, Y; last year c4
+        "resolution_rate": (42.9, 50.0),
+        "resolved_on_time": (2, 1),  # X (complex: due 28/04) and Y (extended); c4
+        "resolved_late": (1, 0),  # c2
+        "complaints_resolved": (1, 1),
         "complaints_late": (0, 0),
-        "complaints_rate": (0, 50.0),
-        "denunciations_resolved": (1, 0),
+        "complaints_rate": (20.0, 50.0),
+        "denunciations_resolved": (2, 0),
         "denunciations_late": (1, 0),
         "denunciations_rate": (100.0, 0),
         "recommendations_resolved": (0, 0),
         "recommendations_late": (0, 0),
         "recommendations_rate": (0, 0),
-        "right": (0, 1),
+        "right": (2, 1),
         "wrong": (0, 0),
         "partly_right": (1, 0),
         "withdrawn": (0, 0),
-        # On 14/06/2026: c1, c3 and the 2024 case; on 14/06/2025: the 2024 case (c4 concluded on 01/03/2025).
-        "pending_at_end": (3, 1),
-        "backlogged": (1, 1),
+        # On 14/06/2026: c1, c3, W and the 2024 case; on 14/06/2025: the 2024 case (c4 concluded on 01/03/2025).
+        "pending_at_end": (4, 1),
+        "backlogged": (2, 1),  # the 2024 case and W
         "mass": (1, 0),
         "over_level": (0, 0),
         "hot_spots": (1, 0),
@@ -296,6 +352,48 @@ def test_every_figure_of_the_half_year_report_matches_the_hand_count(
     sessions = next(r for r in report.figures["sections"][1]["rows"] if r["code"] == "sessions")
     assert (sessions["diff"], sessions["pct"]) == (2, 200.0)
     assert "Người Tố Cáo" not in str(report.figures)
+
+
+# The City: the same records, plus another ward's one regular session; the heads are the City's own secretary and
+# chairman with those of every commune existing at each month's end (this period the ward and the other ward,
+# formed on 01/07/2025; last year the ward they replaced): 6 heads × 6 months and 4 heads × 6 months, none met.
+CITY_EXPECTED = {
+    **EXPECTED,
+    "reception": {
+        **EXPECTED["reception"],
+        "sessions": (4, 1),
+        "regular": (2, 1),
+        "heads_due": (6, 4),
+        "heads_met_all": (0, 0),
+        "head_months_due": (36, 24),
+        "head_months_short": (36, 24),
+    },
+}
+
+
+def test_the_citys_report_matches_the_hand_count_with_every_ward_in_its_table(
+    data, city, other_ward, steering_member, django_capture_on_commit_callbacks
+):
+    report = compile_report(steering_member, city, django_capture_on_commit_callbacks)
+    assert report.status == "done", report.error
+    got = {s["code"]: {r["code"]: (r["value"], r["previous"]) for r in s["rows"]} for s in report.figures["sections"]}
+    assert got == CITY_EXPECTED
+    by_unit = {row["unit"]: row for row in report.figures["by_unit"]}
+    assert set(by_unit) == {data.name, other_ward.name}  # the district abolished in 2025 has no row of its own
+    # The ward: its sessions, the letters received and cases opened in the period (the anonymous letter, c1, c3, X,
+    # Y and T's letters; c1, c3, X, Y), three resolved (c2, X, Y), its organization still weak at the end; the
+    # other ward: its one session, zeros elsewhere.
+    ward_row = {key: value for key, value in by_unit[data.name].items() if key != "unit"}
+    assert ward_row == {"sessions": 3, "visits": 3, "letters": 6, "cases_new": 4, "cases_resolved": 3, "weak_at_end": 1}
+    other_row = {key: value for key, value in by_unit[other_ward.name].items() if key != "unit"}
+    assert other_row == {
+        "sessions": 1,
+        "visits": 0,
+        "letters": 0,
+        "cases_new": 0,
+        "cases_resolved": 0,
+        "weak_at_end": 0,
+    }
 
 
 def test_the_snapshot_does_not_change_with_later_edits_and_recompiling_makes_a_new_version(
@@ -364,3 +462,36 @@ def test_the_annex_formulas_recalculated_by_libreoffice_give_the_reports_figures
         ]
         normalised = [tuple(None if value == "" else value for value in row) for row in got]
         assert normalised == expected, name
+
+
+def number(text: str) -> float:
+    """A number as a Vietnamese page writes it: dots between thousands, a decimal comma."""
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def test_the_page_and_both_documents_show_the_snapshots_figures(
+    client, data, ward_official, django_capture_on_commit_callbacks
+):
+    """The same numbers wherever the report is read: its page and the DOCX in both formats (the XLSX: above)."""
+    report = compile_report(ward_official, data, django_capture_on_commit_callbacks)
+    client.force_login(ward_official)
+    page = lxml.html.fromstring(client.get(report.get_absolute_url()).content)
+    shown = {}
+    for row in page.xpath("//section[starts-with(@aria-labelledby, 'section-')]//tbody/tr"):
+        cells = row.xpath("./td")
+        shown[cells[0].text.strip()] = (cells[1].text_content().strip(), cells[2].text_content().strip())
+    documents = [docx.Document(io.BytesIO(report_docx(report, state_format=state))) for state in (False, True)]
+    for section in report.figures["sections"]:
+        for row in section["rows"]:
+            expected = (vn_number(row["value"]), vn_number(row["previous"]))
+            assert tuple(number(text) for text in shown[row["label"]]) == (row["value"], row["previous"]), row["code"]
+            for state, document in zip((False, True), documents, strict=True):
+                if state and section["code"] == "weak":
+                    continue  # the state format does not report party consolidation
+                cells = [
+                    [cell.text for cell in table_row.cells]
+                    for table in document.tables
+                    for table_row in table.rows
+                    if len(table_row.cells) == 6 and table_row.cells[1].text == row["label"]
+                ]
+                assert cells and cells[0][2:4] == list(expected), (row["code"], state)
