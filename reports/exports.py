@@ -849,11 +849,14 @@ def _results(document, report: Report, actor: str, state_format: bool) -> None:
             [0.9, 4.3] + [column] * len(shown),
             size=11,
         )
-    by_field = figures.get("by_field") or []
-    if by_field:
-        number += 1
-        _heading(document, f"{number}. Vụ việc tiếp nhận theo lĩnh vực")
-        _data_table(document, FIELD_COLUMNS, _comparison_rows(by_field), widths)
+    for key, heading in (
+        ("by_field", "Vụ việc tiếp nhận theo lĩnh vực"),
+        ("resolved_by_field", "Vụ việc đã giải quyết theo lĩnh vực"),
+    ):
+        if rows_by_field := figures.get(key) or []:
+            number += 1
+            _heading(document, f"{number}. {heading}")
+            _data_table(document, FIELD_COLUMNS, _comparison_rows(rows_by_field), widths)
     number += 1
     _heading(document, f"{number}. Vụ việc tiếp nhận theo tháng")
     _chart(document, figures.get("by_month") or [])
@@ -1146,6 +1149,14 @@ def report_xlsx(report: Report) -> bytes:
         chart.legend = None
         sheet.add_chart(chart, "E3")
 
+    _comparison_sheet(
+        workbook,
+        report,
+        "H. Giải quyết theo lĩnh vực",
+        "Vụ việc đã giải quyết theo lĩnh vực",
+        figures.get("resolved_by_field") or [],
+        first="Lĩnh vực",
+    )
     _definitions_sheet(workbook, report, figures.get("sections", []))
     out = io.BytesIO()
     workbook.save(out)
@@ -1162,7 +1173,7 @@ def _definitions_sheet(workbook: Workbook, report: Report, sections: list[dict])
     sheet = _sheet(
         workbook,
         report,
-        "H. Giải thích chỉ tiêu",
+        "I. Giải thích chỉ tiêu",
         "Giải thích chỉ tiêu",
         ["TT", "Chỉ tiêu", "Cách tính", "Căn cứ"],
         [6, 36, 80, 36],

@@ -337,9 +337,12 @@ def breakdown_by_unit(unit: Unit, unit_ids, start: date, end: date) -> list[dict
     return sorted(rows.values(), key=lambda row: vietnamese_sort_key(row["unit"]))
 
 
-def cases_by_field(unit_ids, start: date, end: date, previous: tuple[date, date]) -> list[dict]:
-    """Cases received by field, this period and the same period last year, in one grouped pass."""
-    now, before = Q(received_on__range=(start, end)), Q(received_on__range=previous)
+def cases_by_field(
+    unit_ids, start: date, end: date, previous: tuple[date, date], *, by: str = "received_on"
+) -> list[dict]:
+    """Cases by field, this period and the same period last year, in one grouped pass: received (`by` the day of
+    receipt) or resolved (`by="concluded_on"`, the day of the conclusion)."""
+    now, before = Q(**{f"{by}__range": (start, end)}), Q(**{f"{by}__range": previous})
     grouped = (
         _cases(unit_ids)
         .filter(now | before)
@@ -430,5 +433,6 @@ def _compile(*, unit: Unit, user, start: date, end: date, progress: Progress) ->
         "sections": sections,
         "by_unit": breakdown_by_unit(unit, unit_ids, start, end),
         "by_field": cases_by_field(unit_ids, start, end, previous),
+        "resolved_by_field": cases_by_field(unit_ids, start, end, previous, by="concluded_on"),
         "by_month": cases_by_month(unit_ids, start, end),
     }

@@ -354,12 +354,13 @@ SHEETS = [
     "E. Theo đơn vị",
     "F. Theo lĩnh vực",
     "G. Theo tháng",
-    "H. Giải thích chỉ tiêu",
+    "H. Giải quyết theo lĩnh vực",
+    "I. Giải thích chỉ tiêu",
 ]
 
 
 def test_report_xlsx_explains_every_figure_with_its_definition_and_basis(report):
-    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["H. Giải thích chỉ tiêu"]
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["I. Giải thích chỉ tiêu"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
     assert len(rows) == sum(len(section.figures) for section in CATALOGUE)
     carried = [row for row in rows if row[1].startswith("Vụ việc kỳ trước chuyển sang")]

@@ -351,6 +351,10 @@ def test_every_figure_of_the_half_year_report_matches_the_hand_count(
     assert got == EXPECTED
     sessions = next(r for r in report.figures["sections"][1]["rows"] if r["code"] == "sessions")
     assert (sessions["diff"], sessions["pct"]) == (2, 200.0)
+    # Every case is in the one field: received c1, c3, X, Y (last year c4); resolved c2, X, Y (last year c4).
+    by_field = [(row["label"], row["value"], row["previous"]) for row in report.figures["by_field"]]
+    resolved = [(row["label"], row["value"], row["previous"]) for row in report.figures["resolved_by_field"]]
+    assert (by_field, resolved) == ([(field().name, 4, 1)], [(field().name, 3, 1)])
     assert "Người Tố Cáo" not in str(report.figures)
 
 
