@@ -307,6 +307,10 @@ class _Rows:
         row = self.rows.get(code)
         return 0 if row is None or row.get("value") is None else row["value"]
 
+    def clause(self, code: str, text: str) -> str:
+        """`text` with the figure in place of {n}, or nothing when the figure is zero (the clause is left out)."""
+        return text.format(n=self.n(code)) if self.value(code) else ""
+
     def n(self, code: str) -> str:
         row = self.rows.get(code)
         return MISSING if row is None or row.get("value") is None else vn_number(row["value"])
@@ -351,8 +355,8 @@ def _weak_prose(r: _Rows, actor: str) -> str:
         )
         moves = _joined(
             [
-                f"xác định mới {r.n('identified')} tổ chức" if r.value("identified") else "",
-                f"đưa ra khỏi danh sách {r.n('taken_off')} tổ chức" if r.value("taken_off") else "",
+                r.clause("identified", "xác định mới {n} tổ chức"),
+                r.clause("taken_off", "đưa ra khỏi danh sách {n} tổ chức"),
             ]
         )
         end = (
@@ -363,8 +367,8 @@ def _weak_prose(r: _Rows, actor: str) -> str:
         listed = f"{start}; trong kỳ {moves or 'không phát sinh tổ chức yếu kém mới'}; {end}."
     work = _joined(
         [
-            f"hoàn thành {r.n('tasks_done')} nhiệm vụ trong đề án củng cố" if r.value("tasks_done") else "",
-            f"tổ chức {r.n('inspections')} cuộc kiểm tra, đôn đốc" if r.value("inspections") else "",
+            r.clause("tasks_done", "hoàn thành {n} nhiệm vụ trong đề án củng cố"),
+            r.clause("inspections", "tổ chức {n} cuộc kiểm tra, đôn đốc"),
         ]
     )
     sentences = [listed, f"{actor} đã chỉ đạo {work}." if work else "Trong kỳ chưa phát sinh cuộc kiểm tra, đôn đốc."]
@@ -387,10 +391,10 @@ def _reception_prose(r: _Rows, actor: str) -> str:
         return "Trong kỳ chưa tổ chức buổi tiếp công dân nào."
     kinds = _joined(
         [
-            f"{r.n('regular')} buổi tiếp thường xuyên" if r.value("regular") else "",
-            f"{r.n('periodic')} buổi tiếp định kỳ của người đứng đầu" if r.value("periodic") else "",
-            f"{r.n('ad_hoc')} buổi tiếp đột xuất" if r.value("ad_hoc") else "",
-            f"{r.n('dialogues')} buổi đối thoại" if r.value("dialogues") else "",
+            r.clause("regular", "{n} buổi tiếp thường xuyên"),
+            r.clause("periodic", "{n} buổi tiếp định kỳ của người đứng đầu"),
+            r.clause("ad_hoc", "{n} buổi tiếp đột xuất"),
+            r.clause("dialogues", "{n} buổi đối thoại"),
         ]
     )
     delegations = (
@@ -405,8 +409,8 @@ def _reception_prose(r: _Rows, actor: str) -> str:
     ]
     heads = _joined(
         [
-            f"trực tiếp tiếp {r.n('heads_in_person')} buổi" if r.value("heads_in_person") else "",
-            f"ủy quyền {r.n('heads_delegated')} buổi" if r.value("heads_delegated") else "",
+            r.clause("heads_in_person", "trực tiếp tiếp {n} buổi"),
+            r.clause("heads_delegated", "ủy quyền {n} buổi"),
         ]
     )
     if heads:
@@ -436,18 +440,18 @@ def _letters_prose(r: _Rows, actor: str) -> str:
         if r.value("received")
         else "Trong kỳ không tiếp nhận đơn mới"
     )
-    carried = f"; kỳ trước chuyển sang {r.n('carried_over')} đơn" if r.value("carried_over") else ""
+    carried = r.clause("carried_over", "; kỳ trước chuyển sang {n} đơn")
     sentences = [f"{received}{carried}."]
     if r.value("processable"):
-        competent = f", trong đó {r.n('competent')} đơn thuộc thẩm quyền" if r.value("competent") else ""
+        competent = r.clause("competent", ", trong đó {n} đơn thuộc thẩm quyền")
         sentences.append(f"Có {r.n('processable')} đơn đủ điều kiện xử lý{competent}.")
     handled = _joined(
         [
-            f"thụ lý giải quyết {r.n('to_case')} đơn" if r.value("to_case") else "",
-            f"hướng dẫn {r.n('guided')} đơn" if r.value("guided") else "",
-            f"chuyển {r.n('transferred')} đơn đến cơ quan có thẩm quyền" if r.value("transferred") else "",
-            f"đôn đốc {r.n('urged')} đơn" if r.value("urged") else "",
-            f"lưu {r.n('archived')} đơn" if r.value("archived") else "",
+            r.clause("to_case", "thụ lý giải quyết {n} đơn"),
+            r.clause("guided", "hướng dẫn {n} đơn"),
+            r.clause("transferred", "chuyển {n} đơn đến cơ quan có thẩm quyền"),
+            r.clause("urged", "đôn đốc {n} đơn"),
+            r.clause("archived", "lưu {n} đơn"),
         ]
     )
     sentences.append(f"Kết quả xử lý trong kỳ: {handled}." if handled else "Trong kỳ chưa xử lý xong đơn nào.")
@@ -464,15 +468,15 @@ def _cases_prose(r: _Rows, actor: str) -> str:
         return "Trong kỳ không phát sinh vụ việc phải giải quyết."
     new_change = r.change("new", "vụ")
     new = f"tiếp nhận mới {r.n('new')} vụ{', ' + new_change if new_change else ''}" if r.value("new") else ""
-    carried = f"kỳ trước chuyển sang {r.n('carried_over')} vụ" if r.value("carried_over") else ""
+    carried = r.clause("carried_over", "kỳ trước chuyển sang {n} vụ")
     kinds = _joined([f"{r.n(code)} vụ {word}" for code, word in KIND_WORDS.items() if r.value(code)])
     origin = "; ".join(part for part in (new, carried) if part)
     sentences = [f"Tổng số vụ việc phải giải quyết là {r.n('to_handle')} vụ ({origin}), gồm {kinds}."]
     if r.value("resolved"):
         timing = _joined(
             [
-                f"{r.n('resolved_on_time')} vụ đúng hạn" if r.value("resolved_on_time") else "",
-                f"{r.n('resolved_late')} vụ quá hạn" if r.value("resolved_late") else "",
+                r.clause("resolved_on_time", "{n} vụ đúng hạn"),
+                r.clause("resolved_late", "{n} vụ quá hạn"),
             ]
         )
         sentences.append(
@@ -489,10 +493,10 @@ def _cases_prose(r: _Rows, actor: str) -> str:
         sentences.append(f"Theo loại việc: {by_kind}.")
         outcomes = _joined(
             [
-                f"{r.n('right')} vụ đúng" if r.value("right") else "",
-                f"{r.n('wrong')} vụ sai" if r.value("wrong") else "",
-                f"{r.n('partly_right')} vụ có đúng, có sai" if r.value("partly_right") else "",
-                f"{r.n('withdrawn')} vụ rút đơn, tạm đình chỉ hoặc đình chỉ" if r.value("withdrawn") else "",
+                r.clause("right", "{n} vụ đúng"),
+                r.clause("wrong", "{n} vụ sai"),
+                r.clause("partly_right", "{n} vụ có đúng, có sai"),
+                r.clause("withdrawn", "{n} vụ rút đơn, tạm đình chỉ hoặc đình chỉ"),
             ]
         )
         if outcomes:
@@ -500,14 +504,14 @@ def _cases_prose(r: _Rows, actor: str) -> str:
     else:
         sentences.append("Trong kỳ chưa giải quyết xong vụ việc nào.")
     if r.value("pending_at_end"):
-        backlog = f", trong đó {r.n('backlogged')} vụ tồn đọng từ kỳ trước" if r.value("backlogged") else ""
+        backlog = r.clause("backlogged", ", trong đó {n} vụ tồn đọng từ kỳ trước")
         sentences.append(f"Cuối kỳ còn {r.n('pending_at_end')} vụ đang giải quyết{backlog}.")
     flags = _joined(
         [
-            f"{r.n('mass')} vụ đông người" if r.value("mass") else "",
-            f"{r.n('over_level')} vụ vượt cấp" if r.value("over_level") else "",
-            f"{r.n('hot_spots')} vụ điểm nóng" if r.value("hot_spots") else "",
-            f"{r.n('focus')} vụ trong danh sách theo dõi trọng điểm" if r.value("focus") else "",
+            r.clause("mass", "{n} vụ đông người"),
+            r.clause("over_level", "{n} vụ vượt cấp"),
+            r.clause("hot_spots", "{n} vụ điểm nóng"),
+            r.clause("focus", "{n} vụ trong danh sách theo dõi trọng điểm"),
         ]
     )
     if flags:
