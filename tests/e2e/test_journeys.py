@@ -175,6 +175,8 @@ def test_the_steering_committee_compiles_and_downloads_the_report(
             received_on=timezone.localdate() - timedelta(days=number),
         )
     login(page, live_server, steering_member)
+    page.goto(f"{live_server.url}/")
+    assert not overlapping_chart_labels(page), "the overview's chart labels overlap"
     page.goto(f"{live_server.url}/reports/")
     page.locator("#id_unit").select_option(label=city.name)
     page.locator("input[name=period_kind][value=year]").check()
