@@ -254,7 +254,7 @@ def data(ward, old_ward, other_ward, grassroots, ward_official, district_reviewe
     return ward
 
 
-EXPECTED = {
+EXPECTED: dict[str, dict[str, tuple[float, float]]] = {
     "weak": {
         "at_start": (1, 0),
         "identified": (1, 1),
