@@ -12,6 +12,10 @@ class Action(models.TextChoices):
     CHANGE = "change", _("Change")
     REVIEW = "review", _("Review")
     APPROVE = "approve", _("Approve")
+    # Recording is not approving: the conclusion or decision is signed on paper by the competent person (the
+    # chairman, the secretary) and the register keeper records it, with its number, date, signer and scan
+    # (DESIGN §8 "Recording vs deciding"). Approving inside the app stays APPROVE.
+    RECORD = "record", _("Record decisions signed on paper")
     EXPORT = "export", _("Export")
     COMPILE = "compile", _("Compile reports")
     SEE_IDENTITY = "see_identity", _("See confidential identities")
@@ -29,8 +33,10 @@ class Role(models.TextChoices):
 
 
 ROLE_RIGHTS: dict[str, frozenset[str]] = {
-    Role.WARD_OFFICIAL: frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT, Action.COMPILE}),
-    Role.DISTRICT_REVIEWER: frozenset({Action.VIEW, Action.REVIEW, Action.APPROVE, Action.EXPORT, Action.COMPILE}),
+    Role.WARD_OFFICIAL: frozenset({Action.VIEW, Action.CHANGE, Action.RECORD, Action.EXPORT, Action.COMPILE}),
+    Role.DISTRICT_REVIEWER: frozenset(
+        {Action.VIEW, Action.REVIEW, Action.APPROVE, Action.RECORD, Action.EXPORT, Action.COMPILE},
+    ),
     Role.STEERING_MEMBER: frozenset(
         {Action.VIEW, Action.REVIEW, Action.APPROVE, Action.EXPORT, Action.COMPILE, Action.AUDIT},
     ),

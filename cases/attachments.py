@@ -22,9 +22,19 @@ VOID_REASON_MAX_LENGTH = 100
 
 @transaction.atomic
 def attachment_add(
-    *, user: User, case: Case | None = None, letter: Letter | None = None, upload: UploadedFile, description: str = ""
+    *,
+    user: User,
+    case: Case | None = None,
+    letter: Letter | None = None,
+    upload: UploadedFile,
+    description: str = "",
+    right: str = Action.CHANGE,
+    field: str = "file",
 ) -> Attachment:
     """Attach an uploaded document to a case or a letter (exactly one).
+
+    `right` is what the uploader needs on the record's unit: CHANGE, or RECORD for the signed scan of a decision
+    (services.case_record_decision, which names the form's `field` the errors go to).
 
     Refused, with nothing stored: a type outside the allow-list, a file larger than ATTACHMENT_MAX_MB, content
     that does not match its extension, and a file the virus scanner finds infected. A scanner that fails is not a
@@ -37,8 +47,8 @@ def attachment_add(
         parent = letter
     else:
         raise ValueError("Attach to exactly one of a case or a letter.")
-    require_right(user, Action.CHANGE, parent.unit_id)
-    checked = check_upload(upload, user=user)
+    require_right(user, right, parent.unit_id)
+    checked = check_upload(upload, user=user, field=field)
     # Locked after the scan (which may take seconds) and checked as it is now: a record voided meanwhile takes no
     # new document, and an upload does not wait on other work on the case, nor hold it up, while it is scanned.
     parent = lock(parent)

@@ -137,3 +137,32 @@ class MergeForm(forms.Form):
 class SecondTimeForm(forms.Form):
     received_on = forms.DateField(label=_("Second complaint received on"), widget=DATE_INPUT)
     summary = forms.CharField(label=_("Content of the second complaint"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecordDecisionForm(forms.Form):
+    """A conclusion or decision signed on paper, as the register keeper records it. Each field may be left empty
+    here: the service says what is missing, next to the field (services.case_record_decision)."""
+
+    decision_number = forms.CharField(
+        label=_("Number of the conclusion or decision"),
+        max_length=100,
+        required=False,
+        help_text=_("As printed on the signed document, e.g. 15/KL-UBND."),
+    )
+    decided_on = forms.DateField(
+        label=_("Signed on"), widget=DATE_INPUT, required=False, help_text=_("dd/mm/yyyy, as on the document.")
+    )
+    signer = forms.CharField(
+        label=_("Signed by"),
+        max_length=200,
+        required=False,
+        help_text=_("Full name and title of the competent person, e.g. Nguyễn Văn A, Chairman."),
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False)
+    document = forms.FileField(
+        label=_("Scan of the signed document"), required=False, help_text=_("PDF, JPG or PNG of the signed page(s).")
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

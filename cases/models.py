@@ -133,6 +133,11 @@ class Case(models.Model):
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # A conclusion or decision signed on paper and recorded by the register keeper (services.case_record_decision):
+    # its number and who signed it; its date is `concluded_on`, its scan an attachment. Empty when the conclusion
+    # was approved in the app (the "conclude" move).
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_signer = models.CharField(_("signed by"), max_length=200, blank=True)
     money_returned = models.DecimalField(
         _("money returned (VND)"),
         max_digits=18,
@@ -666,3 +671,41 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} · {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class Note(models.Model):
+    """An internal note on a case or a letter (exactly one): who wrote what, when. Seen by whoever sees the record,
+    never searched, never deleted (its history keeps every version)."""
+
+    SCOPE_FIELD = "unit"
+
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="notes", verbose_name=_("case")
+    )
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="notes", verbose_name=_("letter")
+    )
+    text = models.TextField(_("note"), max_length=4000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, letter__isnull=True)
+                | models.Q(case__isnull=True, letter__isnull=False),
+                name="note_belongs_to_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.created_at:%d/%m/%Y %H:%M}" if self.created_at else str(self.author)

@@ -32,6 +32,8 @@ EVENT_FIELDS = frozenset(
         "concluded_on",
         "closed_on",
         "outcome",
+        "decision_number",
+        "decision_signer",
         "is_over_level",
         "is_hot_spot",
         "is_focus",

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,8 @@ from django.utils.translation import gettext as _
 from accounts.confidentiality import check_unprotecting
 from accounts.models import User
 from accounts.roles import Action
-from accounts.scoping import has_right, require_right
+from accounts.scoping import Principal, has_right, require_right
+from cases.attachments import attachment_add
 from cases.choices import (
     OPEN_STATUSES,
     ArchiveReason,
@@ -37,7 +39,16 @@ from cases.deadlines import (
     refresh_due_on,
 )
 from cases.flags import DESIGNATION_FIELDS, designated_flag_is_on
-from cases.models import Case, CaseDeadline, CaseDesignation, CaseEvent, CaseField, DeadlineExtension, Letter
+from cases.models import (
+    Case,
+    CaseDeadline,
+    CaseDesignation,
+    CaseEvent,
+    CaseField,
+    DeadlineExtension,
+    Letter,
+    Note,
+)
 from cases.workflow import MOVES, second_time_refusal
 from citizens.models import Citizen, Visit
 from core.locking import KEEP, Keep, apply_given, lock
@@ -447,6 +458,101 @@ def case_transition(
     save_with_history(case, user=user)
     _event(case, user, EventKind.TRANSITION, note=note.strip(), from_status=old_status, to_status=case.status)
     return case
+
+
+@transaction.atomic
+def case_record_decision(
+    *,
+    user: User,
+    case: Case,
+    decision_number: str,
+    decided_on: date | None,
+    signer: str,
+    outcome: str,
+    document: UploadedFile | None,
+) -> Case:
+    """Record a conclusion or decision the competent person (the chairman, the secretary) signed on paper: its
+    number, date, signer, outcome and the signed scan (DESIGN §8 "Recording vs deciding"). The register keeper
+    records it with the RECORD right; approving in the app ("conclude") stays the APPROVE right's. The case is
+    concluded on the decision's date, which meets the resolution deadline and is the date the reports count it
+    resolved on. All or nothing: a scan refused by the upload checks leaves the case as it was."""
+    require_right(user, Action.RECORD, case.unit_id)
+    case = lock(case)  # of two keepers recording at once, the second sees the case concluded and is refused
+    conclude = MOVES["conclude"]
+    if case.merged_into_id or case.is_void:
+        raise ValidationError(_("This case is merged or voided; handle the case it was merged into."))
+    if case.status not in conclude.sources:
+        raise ValidationError(
+            _("A case that is “{status}” cannot be moved this way.").format(status=case.get_status_display())
+        )
+    decision_number, signer = decision_number.strip(), signer.strip()
+    errors = {}
+    if not decision_number:
+        errors["decision_number"] = _("Enter the number of the signed conclusion or decision.")
+    if not signer:
+        errors["signer"] = _("Enter who signed the conclusion or decision.")
+    start = case.accepted_on or case.received_on
+    if decided_on is None:
+        errors["decided_on"] = _("Enter the date the conclusion or decision was signed.")
+    elif decided_on < start or decided_on > timezone.localdate():
+        errors["decided_on"] = _("The date must be between the date of acceptance ({date}) and today.").format(
+            date=start.strftime("%d/%m/%Y")
+        )
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Choose the outcome of the case.")
+    if document is None:
+        errors["document"] = _("Attach the scan of the signed conclusion or decision.")
+    if errors:
+        raise ValidationError(errors)
+    assert decided_on is not None and document is not None  # checked above
+    old_status = case.status
+    case.status, case.concluded_on, case.outcome = conclude.target, decided_on, outcome
+    case.decision_number, case.decision_signer = decision_number, signer
+    deadlines_meet(case=case, steps=[DeadlineStep.RESOLVE], on=decided_on)
+    save_with_history(case, user=user)
+    _event(
+        case,
+        user,
+        EventKind.TRANSITION,
+        note=_("Recorded by {recorder}: decision {number} of {date}, signed by {signer}.").format(
+            recorder=user, number=decision_number, date=decided_on.strftime("%d/%m/%Y"), signer=signer
+        ),
+        from_status=old_status,
+        to_status=case.status,
+    )
+    # Last: the scan is checked (type, size, content, virus) and stored only once everything else holds; a
+    # refusal raises, and the transaction takes the conclusion back with it.
+    attachment_add(
+        user=user,
+        case=case,
+        upload=document,
+        description=_("Signed decision {number}").format(number=decision_number),
+        right=Action.RECORD,
+        field="document",
+    )
+    return case
+
+
+def may_write_notes(user: Principal, unit_id: int) -> bool:
+    """Who writes internal notes on a unit's records: whoever changes them or records decisions for them."""
+    return has_right(user, Action.CHANGE, unit_id) or has_right(user, Action.RECORD, unit_id)
+
+
+@transaction.atomic
+def note_add(*, user: User, text: str, case: Case | None = None, letter: Letter | None = None) -> Note:
+    """Write an internal note on a case or a letter (exactly one). Notes are kept, never deleted; they are shown
+    to whoever sees the record and are not searched."""
+    parent = case if case is not None else letter
+    if parent is None or (case is not None and letter is not None):
+        raise ValueError("A note belongs to exactly one of a case or a letter.")
+    if not may_write_notes(user, parent.unit_id):
+        raise PermissionDenied(_("You do not have the right to do this for this unit."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note.")})
+    note = Note(unit_id=parent.unit_id, case=case, letter=letter, text=text, author=user)
+    save_with_history(note, user=user)
+    return note
 
 
 @transaction.atomic

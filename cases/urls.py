@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_attachments, views_exports, views_letters
+from cases import views, views_attachments, views_exports, views_letters, views_notes
 
 app_name = "cases"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("<int:pk>/merge/", views.CaseMergeView.as_view(), name="case_merge"),
     path("<int:pk>/unmerge/", views.CaseUnmergeView.as_view(), name="case_unmerge"),
     path("<int:pk>/void/", views.CaseVoidView.as_view(), name="case_void"),
+    path("<int:pk>/record-decision/", views.CaseRecordDecisionView.as_view(), name="case_record_decision"),
+    path("<int:pk>/notes/new/", views_notes.CaseNoteAddView.as_view(), name="case_note_add"),
+    path("letters/<int:pk>/notes/new/", views_notes.LetterNoteAddView.as_view(), name="letter_note_add"),
     path("<int:pk>/second-time/", views.CaseSecondTimeView.as_view(), name="case_second_time"),
     path("designations/<int:pk>/lift/", views.DesignationLiftView.as_view(), name="designation_lift"),
     path(

@@ -20,6 +20,8 @@ from cases.forms import (
     DesignateForm,
     ExtendForm,
     MergeForm,
+    NoteForm,
+    RecordDecisionForm,
     SecondTimeForm,
     TransitionForm,
 )
@@ -128,8 +130,58 @@ class CaseDetailView(ScopedViewMixin, DetailView):
             attachments=list(case.attachments.filter(is_void=False).select_related("uploaded_by")),
             can_see_identity=not page.identity_masked,
             attachment_upload_url=reverse("cases:attachment_upload_case", kwargs={"case_pk": case.pk}),
+            can_record=may_record_decision(user, case),
+            record_form=RecordDecisionForm(),
+            notes=list(case.notes.select_related("author")),
+            can_write_notes=services.may_write_notes(user, case.unit_id) and not case.is_void,
+            note_form=NoteForm(),
+            note_url=reverse("cases:case_note_add", kwargs={"pk": case.pk}),
         )
         return context
+
+
+def may_record_decision(user, case: Case) -> bool:
+    """Whether the case page offers to record a signed conclusion: the RECORD right, a live case, a status the
+    conclusion may follow."""
+    return (
+        has_right(user, Action.RECORD, case.unit_id)
+        and not case.is_void
+        and not case.merged_into_id
+        and case.status in MOVES["conclude"].sources
+    )
+
+
+class CaseRecordDecisionView(ScopedViewMixin, DetailView):
+    """Record a conclusion or decision signed on paper (number, date, signer, outcome, the scan). GET: the form on
+    its own page; POST: record it and return to the case, or show the form again with the errors next to the
+    fields. Only those who record decisions for the case's unit reach it (404 for the others)."""
+
+    model = Case
+    queryset = Case.objects.active().select_related("unit")
+    scope_action = Action.RECORD
+    template_name = "cases/record_decision.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(RecordDecisionForm())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = RecordDecisionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.case_record_decision(user=request.user, case=self.object, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The signed conclusion or decision has been recorded."))
+                return redirect(self.object)
+            # The service changed the case in memory before refusing: show the page from the stored row.
+            self.object = self.get_object()
+        return self.render_form(form)
+
+    def render_form(self, form):
+        return render(self.request, self.template_name, {"form": form, "case": self.object})
 
 
 class CaseDuplicatesView(ScopedViewMixin, DetailView):

@@ -15,6 +15,7 @@ from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right, unit_scope
 from cases import services
 from cases.filtersets import LetterFilterSet
+from cases.forms import NoteForm
 from cases.forms_letters import LetterClassifyForm, LetterDisposeForm, LetterForm
 from cases.models import Letter
 from core.generic import add_service_errors
@@ -94,6 +95,10 @@ class LetterPageMixin:
             "attachment_max_mb": settings.ATTACHMENT_MAX_MB,
             # Voided documents stay listed, struck through, as on the case page.
             "letter_attachments": list(letter.attachments.select_related("uploaded_by")),
+            "notes": list(letter.notes.select_related("author")),
+            "can_write_notes": services.may_write_notes(user, letter.unit_id) and not letter.is_void,
+            "note_form": NoteForm(),
+            "note_url": reverse("cases:letter_note_add", kwargs={"pk": letter.pk}),
         }
         return render(request, self.page_template, context)
 

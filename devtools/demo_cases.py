@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
@@ -45,7 +46,7 @@ def ensure_cases_demo(
     start: date,
     post_letters: int = 25,
 ) -> None:
-    """Open the visits' cases and age them plausibly; `head` records conclusions (a role that may approve),
+    """Open the visits' cases and age them plausibly; `head` signs the conclusions the official records,
     `designator` marks hot spots and focus cases. Runs once per ward (skipped when its reception demo was)."""
     if not visits:
         return
@@ -180,16 +181,21 @@ def _age(rng: random.Random, case: Case, official: User, head: User | None, toda
         return
     on = _day(rng, on, today)
     services.case_transition(user=official, case=case, move="accept", on=on)
-    if age > 40 and rng.random() < 0.85 and head is not None:
+    if age > 40 and rng.random() < 0.85:
         on = _day(rng, on + timedelta(days=20), today)
         services.case_transition(user=official, case=case, move="verify", on=on)
         on = _day(rng, on + timedelta(days=rng.randint(0, 25)), today)
-        services.case_transition(
-            user=head,
+        # The competent person (`head`, or the chairman) signs the conclusion on paper; the ward official records
+        # it with its number, date, signer and scan (DESIGN §8 "Recording vs deciding").
+        number = f"{case.pk}/QĐ-UBND"
+        services.case_record_decision(
+            user=official,
             case=case,
-            move="conclude",
-            on=on,
+            decision_number=number,
+            decided_on=on,
+            signer=head.full_name if head is not None and head.full_name else "Chủ tịch UBND phường",
             outcome=rng.choice(["right", "wrong", "partly_right", "wrong", "withdrawn"]),
+            document=SimpleUploadedFile(f"quyet-dinh-{case.pk}.pdf", b"%PDF-1.4 " + number.encode()),
         )
         if age > 90:
             services.case_transition(user=official, case=case, move="close", on=_day(rng, on + timedelta(10), today))
