@@ -7,6 +7,7 @@ from accounts.scoping import ScopedModelForm
 from core.versions import record_version, version_field
 from organizations.choices import UnitKind
 from organizations.models import Inspection, PlanTask, Unit, WeakDossier, WeakReason
+from organizations.selectors_weak import OpenItems
 from organizations.workflow import Move
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
@@ -86,12 +87,30 @@ class InspectionForm(forms.ModelForm):
 class DossierMoveForm(forms.Form):
     """The form of one move of a dossier, shaped by the workflow: a note where the move takes one (required where
     it needs one), a date where the move records one (today unless changed). Its ids end with the move's name, as
-    several moves' forms share the dossier page."""
+    several moves' forms share the dossier page.
 
-    def __init__(self, *args, move: Move, **kwargs):
+    Submitting takes the papers that go up with the dossier: the covering note and the signed plan. Taking an
+    organization off the list while `open_items` (tasks, conclusions) remain takes the reason why."""
+
+    def __init__(self, *args, move: Move, open_items: OpenItems | None = None, **kwargs):
         kwargs.setdefault("auto_id", f"%s-{move.name}")
         super().__init__(*args, **kwargs)
         self.move = move
+        if move.name == "submit":
+            self.fields["covering_note"] = forms.CharField(
+                label=_("Covering note"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=1000,
+                help_text=_(
+                    "A few lines to the committee above: what the dossier proposes, what changed since a return."
+                ),
+                error_messages={"required": _("Write the covering note.")},
+            )
+            self.fields["signed_plan"] = forms.FileField(
+                label=_("Signed consolidation plan"),
+                help_text=_("The scan of the signed plan (PDF, Word or image)."),
+                error_messages={"required": _("Attach the signed consolidation plan.")},
+            )
         if move.note_label:
             self.fields["note"] = forms.CharField(
                 label=move.note_label,
@@ -103,6 +122,16 @@ class DossierMoveForm(forms.Form):
         if move.date_label:
             self.fields["on"] = forms.DateField(
                 label=move.date_label, widget=DATE_INPUT, help_text=_("dd/mm/yyyy"), initial=timezone.localdate
+            )
+        if move.name == "off_list" and open_items:
+            # Required by the service (organizations.services._check_open_items), which checks the date first and
+            # reads the open items as they are when the move is made; its error is shown beside this field.
+            self.fields["open_items_reason"] = forms.CharField(
+                label=_("Reason for taking off despite open items"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=4000,
+                required=False,
+                help_text=_("Still open: {items}.").format(items=open_items.describe()),
             )
 
 

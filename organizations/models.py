@@ -543,3 +543,31 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} · {self.get_kind_display()}"
+
+
+class DossierSubmission(models.Model):
+    """What went up with one submission of a dossier, as on paper: the covering note (tờ trình) and the signed
+    consolidation plan (đề án, the scan of the signed copy). One per submission, so a dossier returned and sent up
+    again keeps what each round carried; the reviewer reads the latest."""
+
+    SCOPE_FIELD = "dossier__unit"
+
+    dossier = models.ForeignKey(
+        WeakDossier, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("dossier")
+    )
+    covering_note = models.CharField(_("covering note"), max_length=1000)
+    signed_plan = models.FileField(_("signed plan"), upload_to="dossiers/plans/", max_length=300)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier submission")
+        verbose_name_plural = _("dossier submissions")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} · {self.at:%d/%m/%Y}"

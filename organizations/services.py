@@ -6,6 +6,7 @@ committee above — a right on the organization's parent unit — designates, ap
 takes an organization off the list."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, NotRequired, TypedDict
@@ -28,6 +29,7 @@ from organizations import workflow
 from organizations.choices import DossierOrigin, DossierStatus, RatingLevel, TaskStatus, UnitKind
 from organizations.models import (
     DossierEvent,
+    DossierSubmission,
     Inspection,
     InspectionConclusion,
     PlanTask,
@@ -39,6 +41,7 @@ from organizations.models import (
     WeakDossier,
     WeakReason,
 )
+from organizations.selectors_weak import open_items
 
 PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE)
 
@@ -115,6 +118,9 @@ def rating_record(
             origin=DossierOrigin.RATING,
             rating=rating,
             identified_on=date(year, 12, 31) if year < timezone.localdate().year else timezone.localdate(),
+            # What the rating said is why the organization did not complete its tasks: the dossier's reasons
+            # start from it, so the reviewer reads it without opening the rating.
+            other_reasons=rating.reasons,
             created_by=user,
         )
         save_with_history(dossier, user=user)
@@ -247,16 +253,62 @@ def _submission_gaps(dossier: WeakDossier) -> list[str]:
     return missing
 
 
+COVERING_NOTE_MAX = 1000
+
+
+@dataclass(frozen=True)
+class Papers:
+    """What goes up with a submission, as on paper: the covering note and the signed consolidation plan (a scan)."""
+
+    covering_note: str
+    signed_plan: UploadedFile | None
+
+
+def _check_papers(papers: Papers, user: User) -> str:
+    """The covering note (stripped) once both papers pass: the note written and short, the plan attached and
+    through the checks every uploaded document passes (type, size, content, virus scan)."""
+    errors: dict[str, str] = {}
+    note = papers.covering_note.strip()
+    if not note:
+        errors["covering_note"] = _("Write the covering note.")
+    elif len(note) > COVERING_NOTE_MAX:
+        errors["covering_note"] = _("The covering note is at most {count} characters.").format(count=COVERING_NOTE_MAX)
+    if papers.signed_plan is None:
+        errors["signed_plan"] = _("Attach the signed consolidation plan.")
+    else:
+        try:
+            check_upload(papers.signed_plan, user=user, field="signed_plan")
+        except ValidationError as error:
+            errors.update({field: messages[0] for field, messages in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    ProhibitNullCharactersValidator()(note)
+    return note
+
+
 @transaction.atomic
 def dossier_transition(
-    *, user: User, dossier: WeakDossier, move: str, note: str = "", on: date | None = None
+    *,
+    user: User,
+    dossier: WeakDossier,
+    move: str,
+    note: str = "",
+    on: date | None = None,
+    papers: Papers | None = None,
+    open_items_reason: str | None = None,
 ) -> WeakDossier:
     """Move a dossier along its workflow (organizations/workflow.py), which says from which statuses each move
     starts and whose right it needs: the organization's committee submits, only the committee above approves,
     returns, re-assesses, takes off the list or carries over. The row is locked and read again before the checks,
     so of two reviewers acting at once the second sees the first one's move and is refused. `note` is the
     comment, the comments on a return, or the re-assessment; `on` the date taken off the list (today if not
-    given)."""
+    given).
+
+    `papers` are what a submission carries (the covering note and the signed plan, both required when given);
+    `open_items_reason` is why the organization is taken off the list although plan tasks or inspection
+    conclusions are still open (required then, and kept in the timeline). The dossier page always gives them;
+    None (not given) is the programmatic path of the demo data and of earlier tests, which predates the papers.
+    """
     step = workflow.MOVES.get(move)
     if step is None:
         raise ValidationError(_("Unknown action."))
@@ -266,9 +318,13 @@ def dossier_transition(
     if step.note_missing and not note:
         raise ValidationError({"note": step.note_missing})
     updates: dict[str, Any] = {}
+    covering_note = ""
     if step.target == DossierStatus.SUBMITTED:
         if missing := _submission_gaps(dossier):
             raise ValidationError(_("Before submitting, add {missing}.").format(missing=", ".join(missing)))
+        if papers is not None:
+            covering_note = _check_papers(papers, user)
+            note = covering_note  # the timeline keeps what each submission said
         updates["submitted_at"] = timezone.now()
     elif step.target == DossierStatus.CONSOLIDATING:
         updates.update(approved_at=timezone.now(), approved_by=user)
@@ -278,15 +334,43 @@ def dossier_transition(
         on = on or timezone.localdate()
         if on < dossier.identified_on or on > timezone.localdate():
             raise ValidationError({"on": _("The date must be between identification and today.")})
+        if open_items_reason is not None:
+            note = _check_open_items(dossier, open_items_reason)
         updates["ended_on"] = on
     elif step.target == DossierStatus.CARRIED_OVER:
         updates["carried_into_year"] = dossier.year + 1
-    return _move(dossier, user, step.target, note=note, **updates)
+    moved = _move(dossier, user, step.target, note=note, **updates)
+    if papers is not None and step.target == DossierStatus.SUBMITTED:
+        DossierSubmission.objects.create(
+            dossier=moved, covering_note=covering_note, signed_plan=papers.signed_plan, user=user
+        )
+    return moved
 
 
-def dossier_submit(*, user: User, dossier: WeakDossier) -> WeakDossier:
-    """Submit to the committee above. A dossier goes up complete: reasons, goals and at least one task."""
-    return dossier_transition(user=user, dossier=dossier, move="submit")
+def _check_open_items(dossier: WeakDossier, reason: str) -> str:
+    """The timeline's note on taking an organization off the list: none when nothing is left open; the reason,
+    required, when plan tasks are not done or inspection conclusions not implemented."""
+    items = open_items(dossier)
+    if not items:
+        return ""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "open_items_reason": _(
+                    "Plan tasks or inspection conclusions are still open: say why the organization is taken off "
+                    "the list all the same."
+                )
+            }
+        )
+    ProhibitNullCharactersValidator()(reason)
+    return _("Taken off with {items} still open: {reason}").format(items=items.describe(), reason=reason)
+
+
+def dossier_submit(*, user: User, dossier: WeakDossier, papers: Papers | None = None) -> WeakDossier:
+    """Submit to the committee above. A dossier goes up complete: reasons, goals and at least one task; with the
+    covering note and the signed plan when `papers` are given (the dossier page always gives them)."""
+    return dossier_transition(user=user, dossier=dossier, move="submit", papers=papers)
 
 
 def dossier_return(*, user: User, dossier: WeakDossier, comment: str) -> WeakDossier:
@@ -304,9 +388,12 @@ def dossier_reassess(*, user: User, dossier: WeakDossier, assessment: str) -> We
     return dossier_transition(user=user, dossier=dossier, move="reassess", note=assessment)
 
 
-def dossier_take_off_list(*, user: User, dossier: WeakDossier, on: date) -> WeakDossier:
-    """After re-assessment, the committee above takes the organization off the list (thoát yếu kém)."""
-    return dossier_transition(user=user, dossier=dossier, move="off_list", on=on)
+def dossier_take_off_list(
+    *, user: User, dossier: WeakDossier, on: date, open_items_reason: str | None = None
+) -> WeakDossier:
+    """After re-assessment, the committee above takes the organization off the list (thoát yếu kém); with tasks or
+    conclusions still open only with the reason why, when `open_items_reason` is given (the page always gives it)."""
+    return dossier_transition(user=user, dossier=dossier, move="off_list", on=on, open_items_reason=open_items_reason)
 
 
 def dossier_carry_over(*, user: User, dossier: WeakDossier, note: str = "") -> WeakDossier:

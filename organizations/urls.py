@@ -22,6 +22,11 @@ urlpatterns = [
         views_dossiers.InspectionCreateView.as_view(),
         name="inspection_create",
     ),
+    path(
+        "submissions/<int:pk>/signed-plan/",
+        views_dossiers.SignedPlanDownloadView.as_view(),
+        name="signed_plan_download",
+    ),
     path("evidence/<int:pk>/", views_dossiers.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("conclusions/<int:pk>/done/", views_dossiers.ConclusionDoneView.as_view(), name="conclusion_done"),
     path("ratings/", views_ratings.QualityRatingListView.as_view(), name="rating_list"),

@@ -21,8 +21,15 @@ from organizations.forms import (
     PlanTaskForm,
     ProgressForm,
 )
-from organizations.models import InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
-from organizations.selectors_weak import dossier_list_queryset, dossier_page, review_queue
+from organizations.models import DossierSubmission, InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
+from organizations.selectors_weak import (
+    dossier_list_queryset,
+    dossier_page,
+    last_return,
+    last_submission,
+    open_items,
+    review_queue,
+)
 
 
 class DossierListView(ScopedFilterView):
@@ -80,8 +87,13 @@ class DossierDetailView(ScopedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         dossier, user = self.object, self.request.user
         can_change = has_right(user, Action.CHANGE, dossier.unit_id) and not dossier.is_void
+        page = dossier_page(dossier=dossier, user=user)
+        moves = workflow.moves_for(user, dossier)
+        items = open_items(dossier) if workflow.MOVES["off_list"] in moves else None
         context.update(
-            page=dossier_page(dossier=dossier, user=user),
+            page=page,
+            returned=last_return(page.timeline, dossier),
+            submission=last_submission(dossier),
             can_change=can_change,
             can_edit=can_change and dossier.status in workflow.EDITABLE,
             can_edit_tasks=can_change and dossier.status in workflow.TASKS_EDITABLE,
@@ -91,8 +103,8 @@ class DossierDetailView(ScopedViewMixin, DetailView):
             move_forms=[
                 failed_move_form
                 if failed_move_form is not None and failed_move_form.move == move
-                else DossierMoveForm(move=move)
-                for move in workflow.moves_for(user, dossier)
+                else DossierMoveForm(move=move, open_items=items)
+                for move in moves
             ],
             task_form=PlanTaskForm(),
             inspection_form=InspectionForm(),
@@ -172,15 +184,22 @@ class DossierMoveView(DossierDetailView):
             if move is None:
                 raise ValidationError(_("Unknown action."))
             workflow.check(user=request.user, move=move, dossier=dossier)
-            form = DossierMoveForm(request.POST, move=move)
+            items = open_items(dossier) if move.name == "off_list" else None
+            form = DossierMoveForm(request.POST, request.FILES, move=move, open_items=items)
             if form.is_valid():
+                data = form.cleaned_data
                 try:
                     services.dossier_transition(
                         user=request.user,
                         dossier=dossier,
                         move=move.name,
-                        note=form.cleaned_data.get("note", ""),
-                        on=form.cleaned_data.get("on"),
+                        note=data.get("note", ""),
+                        on=data.get("on"),
+                        # The page always gives what a submission carries and why open items do not stop taking off.
+                        papers=services.Papers(data["covering_note"], data["signed_plan"])
+                        if move.name == "submit"
+                        else None,
+                        open_items_reason=data.get("open_items_reason", "") if move.name == "off_list" else None,
                     )
                 except ValidationError as error:
                     if not hasattr(error, "error_dict"):
@@ -315,3 +334,13 @@ class EvidenceDownloadView(ScopedViewMixin, DetailView):
     def get(self, request, *args, **kwargs):
         progress = self.get_object()
         return file_download_response(progress.evidence, filename=progress.evidence.name)
+
+
+class SignedPlanDownloadView(ScopedViewMixin, DetailView):
+    """The signed plan that went up with a submission, served only through the scope gate, as evidence is."""
+
+    model = DossierSubmission
+
+    def get(self, request, *args, **kwargs):
+        submission = self.get_object()
+        return file_download_response(submission.signed_plan, filename=submission.signed_plan.name)

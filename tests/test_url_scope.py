@@ -135,6 +135,11 @@ OBJECT_BUILDERS = {
         evidence=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 x"),
         user=user_with_role(unit),
     ),
+    "organizations.dossiersubmission": lambda unit: _dossier(unit).submissions.create(
+        covering_note="Kính trình",
+        signed_plan=SimpleUploadedFile("de-an.pdf", b"%PDF-1.4 x"),
+        user=user_with_role(unit),
+    ),
     "reports.report": lambda unit: Report.objects.create(
         unit=unit,
         period_kind="half_year",

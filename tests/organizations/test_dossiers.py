@@ -163,10 +163,17 @@ def test_inspection_conclusions_are_tracked(dossier, ward_official, district_rev
     assert inspection.conclusions.filter(done_on__isnull=False).count() == 1
 
 
+def _papers():
+    """What the dossier page's submit form carries: the covering note and the signed plan."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"covering_note": "Kính trình", "signed_plan": SimpleUploadedFile("de-an.pdf", b"%PDF-1.4 de an")}
+
+
 def test_the_dossier_journey_in_views(client, dossier, ward_official, district_reviewer, other_ward):
     add_tasks(dossier, ward_official, late=True)
     client.force_login(ward_official)
-    client.post(reverse("organizations:dossier_move", args=[dossier.pk, "submit"]))
+    client.post(reverse("organizations:dossier_move", args=[dossier.pk, "submit"]), _papers())
     assert WeakDossier.objects.get(pk=dossier.pk).status == "submitted"
     client.post(reverse("organizations:dossier_move", args=[dossier.pk, "approve"]))
     assert WeakDossier.objects.get(pk=dossier.pk).status == "submitted"  # the ward cannot approve
@@ -176,7 +183,7 @@ def test_the_dossier_journey_in_views(client, dossier, ward_official, district_r
     assert [d.pk for d in queue["submitted"]] == [dossier.pk]
     client.post(reverse("organizations:dossier_move", args=[dossier.pk, "return"]), {"note": "Bổ sung"})
     client.force_login(ward_official)
-    client.post(reverse("organizations:dossier_move", args=[dossier.pk, "submit"]))
+    client.post(reverse("organizations:dossier_move", args=[dossier.pk, "submit"]), _papers())
     client.force_login(district_reviewer)
     client.post(reverse("organizations:dossier_move", args=[dossier.pk, "approve"]))
     page = client.get(dossier.get_absolute_url())
@@ -327,7 +334,11 @@ def test_the_off_list_date_is_today_unless_changed_and_a_valid_date_is_kept(
     page = client.get(dossier.get_absolute_url()).content.decode()
     assert f'value="{timezone.localdate():%d/%m/%Y}"' in page
     on = dossier.identified_on + timedelta(days=1)
-    client.post(reverse("organizations:dossier_move", args=[dossier.pk, "off_list"]), {"on": f"{on:%d/%m/%Y}"})
+    # The plan's tasks are still open: taking off needs the reason why (test_dossier_paper.py).
+    client.post(
+        reverse("organizations:dossier_move", args=[dossier.pk, "off_list"]),
+        {"on": f"{on:%d/%m/%Y}", "open_items_reason": "Đã khắc phục, nhiệm vụ còn lại chuyển năm sau"},
+    )
     dossier.refresh_from_db()
     assert (dossier.status, dossier.ended_on) == ("off_list", on)
 
