@@ -110,7 +110,7 @@ def planted(ward, recorder, settings, django_capture_on_commit_callbacks):
     # Registered to be classified later: it may be a denunciation, so its sender stays masked until classified.
     Letter.objects.create(
         unit=ward,
-        number="9/2026",
+        number="9/2025",  # not a number the factories give (n/2026)
         received_on=date(2026, 3, 9),
         channel="post",
         sender=person,

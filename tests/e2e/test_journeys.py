@@ -67,6 +67,16 @@ def test_a_ward_official_records_a_session_opens_a_case_and_sees_its_due_date(
     shot(page, "1-case")
 
 
+def submit_with_papers(page, note: str) -> None:
+    """Submit the dossier with its covering note and the signed plan (a small PDF)."""
+    page.locator("summary", has_text="Trình cấp ủy cấp trên").click()
+    page.locator("#covering_note-submit").fill(note)
+    page.locator("#signed_plan-submit").set_input_files(
+        files=[{"name": "de-an.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    page.get_by_role("button", name="Xác nhận: Trình cấp ủy cấp trên").click()
+
+
 def test_a_district_reviewer_returns_then_approves_a_dossier(
     page, live_server, grassroots, ward_official, district_reviewer, other_ward
 ):
@@ -89,8 +99,7 @@ def test_a_district_reviewer_returns_then_approves_a_dossier(
         deadline = date.today() - timedelta(days=3) if n == 0 else date.today() + timedelta(days=60)
         page.locator("#id_deadline").fill(deadline.strftime("%d/%m/%Y"))
         page.get_by_role("button", name="Thêm nhiệm vụ").click()
-    page.locator("summary", has_text="Trình cấp ủy cấp trên").click()
-    page.get_by_role("button", name="Xác nhận: Trình cấp ủy cấp trên").click()
+    submit_with_papers(page, "Trình đề án củng cố Chi bộ")
 
     login(page, live_server, district_reviewer)
     dossier = WeakDossier.objects.get()
@@ -102,8 +111,7 @@ def test_a_district_reviewer_returns_then_approves_a_dossier(
     login(page, live_server, ward_official)
     page.goto(f"{live_server.url}{dossier.get_absolute_url()}")
     assert "Bổ sung giải pháp về công tác cán bộ" in page.content()
-    page.locator("summary", has_text="Trình cấp ủy cấp trên").click()
-    page.get_by_role("button", name="Xác nhận: Trình cấp ủy cấp trên").click()
+    submit_with_papers(page, "Đã bổ sung giải pháp về công tác cán bộ")
 
     login(page, live_server, district_reviewer)
     page.goto(f"{live_server.url}{dossier.get_absolute_url()}")
@@ -118,6 +126,8 @@ def test_a_district_reviewer_returns_then_approves_a_dossier(
     page.locator("#note-reassess").fill("Đã khắc phục mất đoàn kết, kiện toàn chi ủy")
     page.get_by_role("button", name="Xác nhận: Ghi nhận đánh giá lại").click()
     page.locator("summary", has_text="Đưa ra khỏi danh sách").click()
+    # Plan tasks are still open: the reviewer records why the organization comes off the list all the same.
+    page.locator("#open_items_reason-off_list").fill("Các nhiệm vụ còn lại chuyển sang kế hoạch năm sau")
     page.get_by_role("button", name="Xác nhận: Đưa ra khỏi danh sách").click()
     dossier.refresh_from_db()
     assert dossier.status == "off_list" and dossier.ended_on == timezone.localdate()
