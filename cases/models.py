@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import OwnedQuerySet, ScopedQuerySet
+from accounts.scoping import OwnedQuerySet, Principal, ScopedQuerySet, unit_scope
 from cases.choices import (
     ArchiveReason,
     Attempt,
@@ -709,3 +709,152 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} · {self.created_at:%d/%m/%Y %H:%M}" if self.created_at else str(self.author)
+
+
+class TransferStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    REGISTERED = "registered", _("Registered by the receiver")
+    RETURNED = "returned", _("Returned")
+
+
+class TransferQuerySet(ScopedQuerySet):
+    """A transfer concerns two units. `visible_to` is the receiver's side (SCOPE_FIELD: the receiving unit, its
+    inbox); `sent_from` the sender's (the letter's or case's page, urging)."""
+
+    def sent_from(self, user: Principal, action: str) -> Self:
+        scope = unit_scope(user, action)
+        if scope.everything:
+            return self
+        return self.filter(from_unit__in=scope.unit_ids) if scope.unit_ids else self.none()
+
+
+class Transfer(models.Model):
+    """A letter or a case transferred to the competent body (Circular 05/2021/TT-TTCP, DESIGN §8 "Transfers"): to
+    another unit of the system, which acknowledges it, registers it in its own register or returns it, or to a body
+    outside the system, named as free text (nothing follows it but the sender's urging). Never deleted; its
+    history keeps every step."""
+
+    SCOPE_FIELD = "to_unit"
+
+    from_unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="transfers_sent", verbose_name=_("from unit")
+    )
+    to_unit = models.ForeignKey(
+        "organizations.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers_received",
+        verbose_name=_("to unit"),
+    )
+    outside_body = models.CharField(_("body outside the system"), max_length=300, blank=True)
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers", verbose_name=_("letter")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers", verbose_name=_("case")
+    )
+    reason = models.TextField(_("reason for the transfer"), max_length=4000)
+    status = models.CharField(_("status"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.SENT)
+    sent_on = models.DateField(_("sent on"), validators=PAST_DATE_VALIDATORS)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    received_on = models.DateField(_("acknowledged on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    # The receiver's own letter, registered from the transferred one (its `transferred_from` names the sender).
+    registered_letter = models.OneToOneField(
+        Letter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_in",
+        verbose_name=_("registered as"),
+    )
+    closed_on = models.DateField(_("registered or returned on"), null=True, blank=True, validators=PAST_DATE_VALIDATORS)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered or returned by"),
+    )
+    return_reason = models.TextField(_("reason for returning"), max_length=4000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = TransferQuerySet.as_manager()
+    # Set by accounts.confidentiality.mask_records (for the receiving unit): whether the sender is hidden.
+    identity_masked: bool
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-sent_on", "-pk"]
+        indexes = [models.Index(fields=["to_unit", "status"], name="transfer_to_unit_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(letter__isnull=False, case__isnull=True)
+                | models.Q(letter__isnull=True, case__isnull=False),
+                name="transfer_of_one_record",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(to_unit__isnull=False, outside_body="")
+                | (models.Q(to_unit__isnull=True) & ~models.Q(outside_body="")),
+                name="transfer_to_one_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Transfer of %(record)s") % {"record": self.record}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:transfer_detail", kwargs={"pk": self.pk})
+
+    @property
+    def record(self) -> "Letter | Case":
+        record = self.letter if self.letter_id else self.case
+        assert record is not None  # transfer_of_one_record
+        return record
+
+    @property
+    def receiver_name(self) -> str:
+        return self.to_unit.name if self.to_unit_id and self.to_unit else self.outside_body
+
+    @property
+    def is_confidential(self) -> bool:
+        """The transferred record protects its sender (a denunciation): so does the transfer."""
+        return self.record.is_confidential
+
+
+class TransferUrge(models.Model):
+    """The sender's urging of a transfer left without acknowledgement or result: a recorded step with its date and
+    note, not a disposition of the letter. Each urge restarts the urging clock (cases.transfers.may_urge)."""
+
+    SCOPE_FIELD = "transfer__from_unit"
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="urges", verbose_name=_("transfer"))
+    on = models.DateField(_("urged on"), validators=PAST_DATE_VALIDATORS)
+    note = models.TextField(_("note"), max_length=4000, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("urge")
+        verbose_name_plural = _("urges")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer} · {self.on:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_attachments, views_exports, views_letters, views_notes
+from cases import views, views_attachments, views_exports, views_letters, views_notes, views_transfers
 
 app_name = "cases"
 
@@ -48,4 +48,16 @@ urlpatterns = [
     path("exports/<int:pk>/download/", views_exports.ExportDownloadView.as_view(), name="export_download"),
     path("filters/save/", views_exports.SavedFilterCreateView.as_view(), name="saved_filter_create"),
     path("filters/<int:pk>/delete/", views_exports.SavedFilterDeleteView.as_view(), name="saved_filter_delete"),
+    path("<int:pk>/transfer/", views_transfers.CaseTransferView.as_view(), name="case_transfer"),
+    path("letters/<int:pk>/transfer/", views_transfers.LetterTransferView.as_view(), name="letter_transfer"),
+    path("transfers/", views_transfers.TransferInboxView.as_view(), name="transfer_inbox"),
+    path("transfers/<int:pk>/", views_transfers.TransferDetailView.as_view(), name="transfer_detail"),
+    path(
+        "transfers/<int:pk>/acknowledge/",
+        views_transfers.TransferAcknowledgeView.as_view(),
+        name="transfer_acknowledge",
+    ),
+    path("transfers/<int:pk>/register/", views_transfers.TransferRegisterView.as_view(), name="transfer_register"),
+    path("transfers/<int:pk>/return/", views_transfers.TransferReturnView.as_view(), name="transfer_return"),
+    path("transfers/<int:pk>/urge/", views_transfers.TransferUrgeView.as_view(), name="transfer_urge"),
 ]

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView
 from accounts.confidentiality import mask_records
 from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right
-from cases import selectors, services
+from cases import selectors, services, transfers
 from cases.duplicates import duplicate_candidates
 from cases.filtersets import CaseFilterSet
 from cases.forms import (
@@ -136,6 +136,12 @@ class CaseDetailView(ScopedViewMixin, DetailView):
             can_write_notes=services.may_write_notes(user, case.unit_id) and not case.is_void,
             note_form=NoteForm(),
             note_url=reverse("cases:case_note_add", kwargs={"pk": case.pk}),
+            # Transfers to the competent unit (cases/transfers.py): the workflow's "transfer" move, on its own page.
+            transfer_lines=transfers.transfers_of(case=case),
+            transfer_url=reverse("cases:case_transfer", kwargs={"pk": case.pk})
+            if can_change and case.status in MOVES["transfer"].sources
+            else "",
+            can_urge=can_change,
         )
         return context
 

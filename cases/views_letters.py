@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView
 from accounts.confidentiality import mask_records, may_see_identity
 from accounts.roles import Action
 from accounts.scoping import ScopedFilterView, ScopedViewMixin, has_right, unit_scope
-from cases import services
+from cases import services, transfers
 from cases.filtersets import LetterFilterSet
 from cases.forms import NoteForm
 from cases.forms_letters import LetterClassifyForm, LetterDisposeForm, LetterForm
@@ -99,6 +99,12 @@ class LetterPageMixin:
             "can_write_notes": services.may_write_notes(user, letter.unit_id) and not letter.is_void,
             "note_form": NoteForm(),
             "note_url": reverse("cases:letter_note_add", kwargs={"pk": letter.pk}),
+            # Transfers to the competent unit (cases/transfers.py): a classified letter not yet handled may go.
+            "transfer_lines": transfers.transfers_of(letter=letter),
+            "transfer_url": reverse("cases:letter_transfer", kwargs={"pk": letter.pk})
+            if open_to_handle and letter.content
+            else "",
+            "can_urge": can_change,
         }
         return render(request, self.page_template, context)
 

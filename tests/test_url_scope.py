@@ -17,7 +17,7 @@ from accounts.models import RoleAssignment
 from accounts.roles import Role
 from cases.attachments import attachment_add
 from cases.exports import export_create, export_run
-from cases.models import CaseDesignation, SavedFilter
+from cases.models import CaseDesignation, SavedFilter, Transfer
 from citizens.models import Dialogue
 from imports.service import batch_create, batch_preview
 from organizations.models import Inspection, InspectionConclusion, PlanTask, TaskProgress, Unit, WeakDossier
@@ -29,6 +29,7 @@ from tests.factories import (
     CitizenFactory,
     LetterFactory,
     ReceptionSessionFactory,
+    UnitFactory,
     VisitFactory,
     user_with_role,
 )
@@ -94,6 +95,20 @@ def _session(unit):
 def _dialogue(unit):
     session = ReceptionSessionFactory(unit=unit, kind="dialogue", created_by=user_with_role(unit))
     return Dialogue.objects.create(session=session)
+
+
+def _transfer(unit):
+    """A letter transferred to the unit by a sibling (the unit is the receiver: its inbox and actions). The sender's
+    own page (urging) is POST-only: the walk's outsider, in neither unit, is refused it."""
+    sender = UnitFactory(parent=unit.parent)
+    return Transfer.objects.create(
+        from_unit=sender,
+        to_unit=unit,
+        letter=LetterFactory(unit=sender),
+        reason="Không thuộc thẩm quyền",
+        sent_on=date(2026, 3, 3),
+        sent_by=user_with_role(sender),
+    )
 
 
 # How to build, inside a unit, the record a URL keyword points at. Keys are model labels.
@@ -162,6 +177,7 @@ OBJECT_BUILDERS = {
     "retention.disposal": lambda unit: Disposal.objects.create(
         unit=unit, decision="1/QĐ", decided_on=date(2026, 1, 5), approved_by=user_with_role(unit)
     ),
+    "cases.transfer": _transfer,
     "cases.casedesignation": lambda unit: CaseDesignation.objects.create(
         case=CaseFactory(unit=unit), kind="hot_spot", reason="Tụ tập đông người", designated_by=user_with_role(unit)
     ),
