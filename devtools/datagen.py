@@ -442,7 +442,7 @@ def _tables() -> dict[str, Table]:
             "other_complainants respondent source_visit_id attempt previous_case_id complexity is_remote_area "
             "handler_id status accepted_on concluded_on closed_on outcome money_returned land_returned "
             "people_disciplined result_notes is_over_level is_hot_spot is_focus due_on merged_into_id is_void "
-            "void_reason search_text identity_text created_by_id created_at",
+            "void_reason decision_number decision_signer search_text identity_text created_by_id created_at",
         ),
         "letters": _table(
             Letter,
@@ -1125,6 +1125,9 @@ class Generator:
                 None,
                 False,
                 "",
+                # A concluded case carries the signed decision it was recorded from (case_record_decision).
+                f"{number.split('/')[0]}/QĐ-UBND" if concluded else "",
+                "Chủ tịch UBND" if concluded else "",
                 Case.search_text_for(number=number, summary=summary_folded, respondent=respondent_folded),
                 identity,
                 self.user_id,
