@@ -565,6 +565,15 @@ def case_assign(*, user: User, case: Case, handler: User | None) -> Case:
     case.handler = handler
     save_with_history(case, user=user)
     _event(case, user, EventKind.ASSIGNED, note=str(handler) if handler else _("unassigned"))
+    if handler is not None:
+        # The new handler is told once the assignment is committed (overview.notifications); a failure there is
+        # logged and does not undo the assignment.
+        from overview.notifications import notify_case_assigned
+
+        case_id, handler_id, actor_id = case.pk, handler.pk, user.pk
+        transaction.on_commit(
+            lambda: notify_case_assigned(case_id=case_id, handler_id=handler_id, actor_id=actor_id), robust=True
+        )
     return case
 
 

@@ -17,3 +17,6 @@ class CoreConfig(AppConfig):
         from core.db import connect_bounded_timestamps
 
         connect_bounded_timestamps()
+
+        # The deploy checks of the installation's settings (SITE_URL) register on import.
+        from core import checks  # noqa: F401

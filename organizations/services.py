@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, NotRequired, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +43,7 @@ from organizations.models import (
     WeakReason,
 )
 from organizations.selectors_weak import open_items
+from overview.notifications import NOTIFIED_MOVES, notify_dossier_moved
 
 PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE)
 
@@ -343,6 +345,12 @@ def dossier_transition(
     if papers is not None and step.target == DossierStatus.SUBMITTED:
         DossierSubmission.objects.create(
             dossier=moved, covering_note=covering_note, signed_plan=papers.signed_plan, user=user
+        )
+    if step.name in NOTIFIED_MOVES:
+        # Once the move is committed, whoever acts next is told (in the app and by e-mail); a failure there is
+        # logged and does not undo the move (robust).
+        transaction.on_commit(
+            partial(notify_dossier_moved, dossier_id=moved.pk, move=step.name, actor_id=user.pk), robust=True
         )
     return moved
 

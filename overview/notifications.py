@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,13 +21,13 @@ from django.utils.translation import ngettext
 from accounts.models import RoleAssignment, User
 from accounts.roles import ROLE_RIGHTS, Action
 from accounts.scoping import SYSTEM
-from cases.choices import OPEN_STATUSES
-from cases.models import Case
+from cases.choices import OPEN_STATUSES, EventKind
+from cases.models import Case, CaseEvent
 from citizens.selectors import duty_compliance
-from organizations.choices import UnitKind
-from organizations.models import Unit
+from organizations.choices import DossierStatus, TaskStatus, UnitKind
+from organizations.models import DossierEvent, InspectionConclusion, PlanTask, Unit, WeakDossier
 from overview.models import Notification
-from reports.submissions import outstanding_submissions
+from reports.submissions import Outstanding, outstanding_submissions
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +170,15 @@ def _unit_names(units: list[Unit], room: int) -> str:
     return ", ".join(shown)
 
 
+def submission_url(row: Outstanding, unit: Unit) -> str:
+    """Where a unit submits a chased period's report: its latest compiled version, else the form to compile one."""
+    period = row.period
+    report_id = row.latest.get(unit.pk)
+    if report_id:
+        return reverse("reports:report_detail", args=[report_id])
+    return f"{reverse('reports:report_request')}?unit={unit.pk}&period_kind={period.kind}&year={period.year}"
+
+
 def sweep_submissions(*, today: date) -> int:
     """Chase the units that have not submitted a period's report to the committee above (reports.submissions says
     which periods are chased, when each is due and who must submit). Returns the number of notifications created.
@@ -207,13 +216,7 @@ def sweep_submissions(*, today: date) -> int:
                 template = _("The report {period} of {unit} is overdue by {days} day(s): it was due on {date}.")
             for unit in row.units:
                 message = template.format(period=period.label, unit=unit.name, date=due, days=(today - due_on).days)
-                report_id = row.latest.get(unit.pk)
-                url = (
-                    reverse("reports:report_detail", args=[report_id])
-                    if report_id
-                    else f"{reverse('reports:report_request')}?unit={unit.pk}&period_kind={period.kind}"
-                    f"&year={period.year}"
-                )
+                url = submission_url(row, unit)
                 key = f"report-submission:{unit.pk}:{base}:{phase}"
                 notifications += [
                     Notification(user_id=user_id, key=key, message=message[:_MESSAGE_MAX], url=url)
@@ -242,10 +245,12 @@ def sweep_submissions(*, today: date) -> int:
     return _insert_new(notifications)
 
 
-def _absolute(url: str) -> str:
-    # E-mails need absolute links; SITE_URL (e.g. "https://sotheodoi.example.gov.vn") is optional, and without it
-    # the links stay relative rather than pointing at a guessed host.
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{url}"
+def absolute_url(url: str) -> str:
+    """The link as an e-mail must carry it: SITE_URL (config/settings; the deploy check of core/checks.py makes sure
+    production sets it to the public https address) followed by the path."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.SITE_URL.rstrip('/')}{url}"
 
 
 def _digest(user: User, notifications: list[Notification]) -> tuple[str, str]:
@@ -257,14 +262,15 @@ def _digest(user: User, notifications: list[Notification]) -> tuple[str, str]:
     for notification in notifications:
         lines.append(f"- {notification.message}")
         if notification.url:
-            lines.append(f"  {_absolute(notification.url)}")
-    lines += ["", _("All your notifications: {url}").format(url=_absolute(reverse("overview:notifications")))]
+            lines.append(f"  {absolute_url(notification.url)}")
+    lines += ["", _("All your notifications: {url}").format(url=absolute_url(reverse("overview:notifications")))]
     return subject, "\n".join(lines)
 
 
-def send_pending_emails() -> int:
+def send_pending_emails(*, user_ids: list[int] | None = None) -> int:
     """E-mail each active user with an address one digest of their notifications not yet e-mailed, and mark them
-    e-mailed. Returns the number of e-mails sent. Running it again sends nothing new.
+    e-mailed. Returns the number of e-mails sent. Running it again sends nothing new. `user_ids` limits it to
+    those users (the e-mail that follows a dossier move or an assignment at once, send_emails_soon).
 
     The pending rows are locked (SKIP LOCKED) for the run, so two workers never send the same notification. A
     failure to send to one user is logged and leaves that user's rows pending for the next run; a worker killed
@@ -277,6 +283,7 @@ def send_pending_emails() -> int:
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(emailed_at__isnull=True, user__is_active=True)
             .exclude(user__email="")
+            .filter(**({} if user_ids is None else {"user_id__in": user_ids}))
             .select_related("user")
             .order_by("user_id", "created_at", "pk")
         )
@@ -317,3 +324,191 @@ def notification_mark_read(*, user, notification: Notification) -> Notification:
         if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
             notification.read_at = now
     return notification
+
+
+# Notices of the weak-organization programme and of case assignment -------------------------------------------
+
+_ANCESTOR_PATHS_SQL = """
+WITH RECURSIVE up(start_id, id, parent_id, depth) AS (
+    SELECT id, id, parent_id, 0 FROM organizations_unit WHERE id IN ({placeholders})
+    UNION ALL
+    SELECT up.start_id, unit.id, unit.parent_id, up.depth + 1
+    FROM organizations_unit unit JOIN up ON unit.id = up.parent_id
+)
+SELECT start_id, id FROM up ORDER BY start_id, depth
+"""
+
+
+def _ancestor_paths(unit_ids: set[int]) -> dict[int, list[int]]:
+    """Each unit and the units above it, nearest first, walking up the parent links: one query for all of them."""
+    if not unit_ids:
+        return {}
+    ids = sorted(unit_ids)
+    paths: dict[int, list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_ANCESTOR_PATHS_SQL.format(placeholders=", ".join(["%s"] * len(ids))), ids)
+        for start_id, unit_id in cursor.fetchall():
+            paths[start_id].append(unit_id)
+    return paths
+
+
+def _nearest_holders(unit_ids: set[int], actions: set[str]) -> dict[int, set[int]]:
+    """For each unit, the active holders of any of `actions` at the nearest unit from it upwards that has some. A
+    grassroots organization or a party cell keeps no accounts: the officials of the ward it belongs to work its
+    dossier, and the ward's reviewers are the committee above it. Two queries, however many units."""
+    paths = _ancestor_paths(unit_ids)
+    holders = _holders_by_unit({pk for path in paths.values() for pk in path}, actions)
+    nearest: dict[int, set[int]] = {}
+    for unit_id, path in paths.items():
+        nearest[unit_id] = next((holders[pk] for pk in path if holders.get(pk)), set())
+    return nearest
+
+
+def send_emails_soon(user_ids: list[int]) -> None:
+    """E-mail these users their new notifications now rather than at the next morning's sweep. Through the task
+    queue (a worker, or in-process without a broker); when the broker cannot be reached the daily sweep sends them
+    later, since it e-mails everything not yet e-mailed."""
+    from core.publish import publish
+    from overview.tasks import send_emails
+
+    if user_ids:
+        publish(send_emails, sorted(user_ids))
+
+
+def _notify(recipients: set[int], *, key: str, message: str, url: str) -> int:
+    created = _insert_new(
+        [Notification(user_id=pk, key=key, message=message[:_MESSAGE_MAX], url=url) for pk in sorted(recipients)]
+    )
+    if created:
+        send_emails_soon(sorted(recipients))
+    return created
+
+
+# The dossier moves that someone else must act on next, and who that is: the committee above reviews a submitted
+# dossier; the organization's committee amends a returned one and carries out an approved plan.
+NOTIFIED_MOVES = {"submit", "return", "approve"}
+
+
+def notify_dossier_moved(*, dossier_id: int, move: str, actor_id: int | None) -> int:
+    """After a dossier move commits (organizations.services.dossier_transition): a submission is notified to the
+    reviewers of the committee above (APPROVE right at the organization's parent unit, or the nearest unit above
+    it with reviewers); a return, with its comments, and an approval to the officials of the organization's
+    committee (CHANGE right, nearest unit up). Not to the person who made the move. Once per move: the key holds
+    the timeline's event. Returns the number of notifications created."""
+    if move not in NOTIFIED_MOVES:
+        return 0
+    dossier = WeakDossier.objects.select_related("unit").get(pk=dossier_id)
+    event = (
+        DossierEvent.objects.filter(dossier=dossier, kind=DossierEvent.Kind.TRANSITION)
+        .order_by("-pk")
+        .only("pk", "note", "to_status")
+        .first()
+    )
+    if event is None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"unit": dossier.unit.name, "year": dossier.year}
+        if move == "submit":
+            if dossier.unit.parent_id is None:
+                return 0
+            recipients = _nearest_holders({dossier.unit.parent_id}, {Action.APPROVE}).get(dossier.unit.parent_id, set())
+            message = _("The dossier of {unit} ({year}) was submitted to you for review.").format(**names)
+        elif move == "return":
+            recipients = _nearest_holders({dossier.unit_id}, {Action.CHANGE}).get(dossier.unit_id, set())
+            message = _("The dossier of {unit} ({year}) was returned with comments: {comments}").format(
+                comments=event.note, **names
+            )
+        else:
+            recipients = _nearest_holders({dossier.unit_id}, {Action.CHANGE}).get(dossier.unit_id, set())
+            message = _("The dossier of {unit} ({year}) and its consolidation plan were approved.").format(**names)
+    return _notify(
+        recipients - {actor_id},
+        key=f"dossier-{move}:{dossier.pk}:{event.pk}",
+        message=message,
+        url=dossier.get_absolute_url(),
+    )
+
+
+def notify_case_assigned(*, case_id: int, handler_id: int, actor_id: int | None) -> int:
+    """After an assignment commits (cases.services.case_assign): the new handler is told which case is theirs now,
+    unless they assigned it to themselves. Once per assignment (the key holds the timeline's event)."""
+    if handler_id == actor_id:
+        return 0
+    case = Case.objects.only("pk", "number").get(pk=case_id)
+    event = CaseEvent.objects.filter(case=case, kind=EventKind.ASSIGNED).order_by("-pk").values_list("pk", flat=True)
+    event_id = event.first()
+    if event_id is None:
+        return 0
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    with translation.override(settings.LANGUAGE_CODE):
+        if actor is not None:
+            message = _("Case {number} was assigned to you by {name}.").format(number=case.number, name=actor)
+        else:
+            message = _("Case {number} was assigned to you.").format(number=case.number)
+    return _notify(
+        {handler_id},
+        key=f"case-assigned:{case.pk}:{handler_id}:{event_id}",
+        message=message,
+        url=case.get_absolute_url(),
+    )
+
+
+def sweep_plan_deadlines(*, today: date) -> int:
+    """Remind the organization's committee (CHANGE right at the organization, or the nearest unit above it with
+    officials) of plan tasks and inspection conclusions coming due: once, when the deadline comes within
+    settings.PLAN_DUE_SOON_DAYS days (a later first run in the window still reminds, once). Plan tasks of an
+    approved plan being carried out; conclusions of any dossier still on the list. A deadline moved reminds afresh
+    (the key holds it). A deadline already past is not reminded: the review queue lists those. A constant number
+    of queries. Returns the number of notifications created."""
+    horizon = today + timedelta(days=settings.PLAN_DUE_SOON_DAYS)
+    tasks = list(
+        PlanTask.objects.filter(
+            is_void=False,
+            deadline__gte=today,
+            deadline__lte=horizon,
+            dossier__is_void=False,
+            dossier__ended_on__isnull=True,
+            dossier__status=DossierStatus.CONSOLIDATING,
+        )
+        .exclude(status=TaskStatus.DONE)
+        .select_related("dossier__unit")
+        .order_by("deadline", "pk")
+    )
+    conclusions = list(
+        InspectionConclusion.objects.filter(
+            done_on__isnull=True,
+            deadline__gte=today,
+            deadline__lte=horizon,
+            inspection__dossier__is_void=False,
+            inspection__dossier__ended_on__isnull=True,
+        )
+        .select_related("inspection__dossier__unit")
+        .order_by("deadline", "pk")
+    )
+    if not tasks and not conclusions:
+        return 0
+    dossiers = [task.dossier for task in tasks] + [conclusion.inspection.dossier for conclusion in conclusions]
+    officials = _nearest_holders({dossier.unit_id for dossier in dossiers}, {Action.CHANGE})
+    notifications = []
+    with translation.override(settings.LANGUAGE_CODE):
+        items: list[tuple[WeakDossier, str, str]] = []
+        for task in tasks:
+            message = _("{unit}: the plan task “{task}” is due on {date}.").format(
+                unit=task.dossier.unit.name, task=task.solution[:150], date=task.deadline.strftime("%d/%m/%Y")
+            )
+            items.append((task.dossier, f"plan-task-due:{task.pk}:{task.deadline.isoformat()}", message))
+        for conclusion in conclusions:
+            dossier = conclusion.inspection.dossier
+            assert conclusion.deadline is not None  # the query keeps conclusions with a deadline
+            message = _("{unit}: the inspection conclusion “{conclusion}” is due on {date}.").format(
+                unit=dossier.unit.name,
+                conclusion=conclusion.text[:150],
+                date=conclusion.deadline.strftime("%d/%m/%Y"),
+            )
+            items.append((dossier, f"conclusion-due:{conclusion.pk}:{conclusion.deadline.isoformat()}", message))
+        for dossier, key, message in items:
+            notifications += [
+                Notification(user_id=pk, key=key, message=message[:_MESSAGE_MAX], url=dossier.get_absolute_url())
+                for pk in sorted(officials.get(dossier.unit_id, ()))
+            ]
+    return _insert_new(notifications)

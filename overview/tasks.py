@@ -9,6 +9,7 @@ from overview.notifications import (
     send_pending_emails,
     shortfall_month,
     sweep_deadlines,
+    sweep_plan_deadlines,
     sweep_reception_shortfalls,
     sweep_submissions,
 )
@@ -16,13 +17,15 @@ from overview.notifications import (
 
 @shared_task(name="overview.daily_sweep", autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
 def daily_sweep(on: str | None = None, **kwargs) -> dict[str, int]:
-    """The daily notification sweep (CELERY_BEAT_SCHEDULE): deadline reminders, last month's reception
-    shortfalls, reports not yet submitted to the committee above, then the e-mails. `on` (ISO date) reruns it as
-    of another day. Every step is idempotent, so a retry or a second run the same day creates and sends nothing
-    twice; a lost database connection is retried."""
+    """The daily notification sweep (CELERY_BEAT_SCHEDULE; without a broker, `manage.py run_daily_sweep`, which
+    `make run` repeats): deadline reminders, last month's reception shortfalls, reports not yet submitted to the
+    committee above, weak organizations' plan tasks and inspection conclusions coming due, then the e-mails. `on`
+    (ISO date) reruns it as of another day. Every step is idempotent, so a retry or a second run the same day
+    creates and sends nothing twice; a lost database connection is retried."""
     today = date.fromisoformat(on) if on else timezone.localdate()
     done = {
-        "deadlines": sweep_deadlines(today=today),
+        # Deadlines of cases, and of weak organizations' plan tasks and inspection conclusions, in one count.
+        "deadlines": sweep_deadlines(today=today) + sweep_plan_deadlines(today=today),
         "shortfalls": sweep_reception_shortfalls(month=shortfall_month(today)),
         "submissions": sweep_submissions(today=today),
         "emails": send_pending_emails(),
@@ -44,3 +47,10 @@ def daily_sweep_catch_up(**kwargs) -> bool:
         return False
     daily_sweep()
     return True
+
+
+@shared_task(name="overview.send_emails", autoretry_for=(OperationalError,), retry_backoff=10, max_retries=3)
+def send_emails(user_ids: list[int], **kwargs) -> int:
+    """E-mail these users their notifications not yet e-mailed, right after a dossier move or an assignment
+    (overview.notifications.send_emails_soon). Idempotent like the sweep's e-mails, which it shares."""
+    return send_pending_emails(user_ids=user_ids)

@@ -10,6 +10,7 @@ from accounts.scoping import ScopedViewMixin, unit_scope
 from cases.selectors import case_trends, flag_counts
 from citizens.selectors import reception_month_summary
 from organizations.selectors import unit_counts_for
+from overview.inbox import inbox
 from reports.charts import bar_chart, hbar_chart
 from reports.submissions import submission_counts
 
@@ -27,7 +28,10 @@ class HomeView(ScopedViewMixin, TemplateView):
         context["assignments"] = self.request.user.role_assignments.active().select_related("unit")
         # Outside the cached figures: a submission should show on the committee's page at once, and these are a
         # handful of queries whatever the number of units below.
-        context["submissions"] = submission_counts(user=self.request.user, today=timezone.localdate())
+        today = timezone.localdate()
+        context["submissions"] = submission_counts(user=self.request.user, today=today)
+        # What waits for the user comes first on the page, never cached: it changes with every move.
+        context["inbox"] = inbox(user=self.request.user, today=today)
         return context
 
 

@@ -281,6 +281,10 @@ MAILERS = {
     "default": {"BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="so-theo-doi@localhost")
+# The address the site is reached at, without a trailing slash: every link in an e-mail is SITE_URL + path. The
+# default suits `make run`; production sets it (a deploy check, core/checks.py, refuses it missing, not https or
+# pointing at this machine).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING: dict[str, Any] = {  # logging.config.dictConfig's schema
     "version": 1,
@@ -300,6 +304,9 @@ DELEGATION_THRESHOLD = env.int("DELEGATION_THRESHOLD", default=5)
 PROLONGED_AFTER_DAYS = env.int("PROLONGED_AFTER_DAYS", default=180)
 # Due-soon list and reminders: deadlines within this many days.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=5)
+# Plan tasks and inspection conclusions of weak organizations: their committee is reminded once, when the deadline
+# comes within this many days.
+PLAN_DUE_SOON_DAYS = env.int("PLAN_DUE_SOON_DAYS", default=7)
 # Uploads: allowed extensions and the size limit.
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=20)
 # ClamAV daemon (clamd) for virus scanning, e.g. "unix:///run/clamav/clamd.ctl" or "tcp://127.0.0.1:3310".

@@ -23,6 +23,8 @@ CACHES = {
         "KEY_PREFIX": "sotheodoi",
     }
 }
+# No default: e-mail links must point at the real site (the deploy check says when it is missing).
+SITE_URL = env("SITE_URL", default="")
 MAILERS = {"default": {"BACKEND": env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")}}
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     # The office's mail relay; by default one on this machine, as Django's SMTP backend assumes.

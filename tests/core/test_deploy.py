@@ -19,6 +19,7 @@ def test_check_deploy_is_clean_under_production_settings():
         "DJANGO_ALLOWED_HOSTS": "sotheodoi.example.vn",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/sotheodoi",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "SITE_URL": "https://sotheodoi.example.vn",  # required: e-mail links (core/checks.py)
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
