@@ -49,6 +49,7 @@ from cases.models import (
     Letter,
     Note,
 )
+from cases.signals import case_assigned
 from cases.workflow import MOVES, second_time_refusal
 from citizens.models import Citizen, Visit
 from core.locking import KEEP, Keep, apply_given, lock
@@ -566,13 +567,12 @@ def case_assign(*, user: User, case: Case, handler: User | None) -> Case:
     save_with_history(case, user=user)
     _event(case, user, EventKind.ASSIGNED, note=str(handler) if handler else _("unassigned"))
     if handler is not None:
-        # The new handler is told once the assignment is committed (overview.notifications); a failure there is
+        # Announced once the assignment is committed (overview tells the new handler); a failure of a listener is
         # logged and does not undo the assignment.
-        from overview.notifications import notify_case_assigned
-
         case_id, handler_id, actor_id = case.pk, handler.pk, user.pk
         transaction.on_commit(
-            lambda: notify_case_assigned(case_id=case_id, handler_id=handler_id, actor_id=actor_id), robust=True
+            lambda: case_assigned.send(sender=Case, case_id=case_id, handler_id=handler_id, actor_id=actor_id),
+            robust=True,
         )
     return case
 

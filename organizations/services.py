@@ -43,7 +43,7 @@ from organizations.models import (
     WeakReason,
 )
 from organizations.selectors_weak import open_items
-from overview.notifications import NOTIFIED_MOVES, notify_dossier_moved
+from organizations.signals import dossier_moved
 
 PARTY_ORGANIZATION_KINDS = (UnitKind.GRASSROOTS, UnitKind.CELL, UnitKind.COMMUNE)
 
@@ -346,12 +346,12 @@ def dossier_transition(
         DossierSubmission.objects.create(
             dossier=moved, covering_note=covering_note, signed_plan=papers.signed_plan, user=user
         )
-    if step.name in NOTIFIED_MOVES:
-        # Once the move is committed, whoever acts next is told (in the app and by e-mail); a failure there is
-        # logged and does not undo the move (robust).
-        transaction.on_commit(
-            partial(notify_dossier_moved, dossier_id=moved.pk, move=step.name, actor_id=user.pk), robust=True
-        )
+    # Announced once the move is committed (overview tells whoever acts next, in the app and by e-mail); a failure
+    # of a listener is logged and does not undo the move (robust).
+    transaction.on_commit(
+        partial(dossier_moved.send, sender=WeakDossier, dossier_id=moved.pk, move=step.name, actor_id=user.pk),
+        robust=True,
+    )
     return moved
 
 

@@ -7,3 +7,12 @@ class OverviewConfig(AppConfig):
 
     name = "overview"
     verbose_name = _("Overview")
+
+    def ready(self) -> None:
+        # The apps below announce what happened; the notifications are made here (the layers: accounts/…/overview).
+        from cases.signals import case_assigned
+        from organizations.signals import dossier_moved
+        from overview import notifications
+
+        case_assigned.connect(notifications.on_case_assigned, dispatch_uid="overview.case_assigned")
+        dossier_moved.connect(notifications.on_dossier_moved, dispatch_uid="overview.dossier_moved")

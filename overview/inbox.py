@@ -1,7 +1,8 @@
 """What waits for the user: the top of the home page. Each item is a count with the list it opens, by the rights
 the user holds, not by role name, so a reviewer who also compiles the ward's report sees both:
 
-- CHANGE (the ward's officials): dossiers returned for completion, open cases assigned to them;
+- CHANGE (the ward's officials): letters and cases transferred to their units and not acknowledged yet, dossiers
+  returned for completion, open cases assigned to them;
 - COMPILE at a unit that submits to the committee above: that unit's reports still to submit (reports.submissions,
   the same rule the daily sweep chases);
 - APPROVE (the committee above): dossiers submitted and waiting for review, inspection conclusions coming due or
@@ -24,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Action
 from accounts.scoping import role_assignments, unit_scope
 from cases.choices import OPEN_STATUSES
-from cases.models import Case
+from cases.models import Case, TransferStatus
+from cases.transfers import transfers_inbox
 from organizations.choices import DossierStatus
 from organizations.models import InspectionConclusion, WeakDossier
 from overview.notifications import submission_url
@@ -99,7 +101,21 @@ def _review_items(user, today: date) -> list[InboxItem]:
 
 def inbox(*, user, today: date) -> list[InboxItem]:
     """What waits for the user, in the order of the home page."""
-    items = [*_official_items(user), *_submission_items(user, today), *_review_items(user, today)]
-    # Hook, transfers to acknowledge: when cases can be transferred between units (cases/transfers), the transfers
-    # waiting for this user's unit to acknowledge are one more InboxItem here ("transfers_to_acknowledge").
-    return items
+    return [
+        *_transfer_items(user),
+        *_official_items(user),
+        *_submission_items(user, today),
+        *_review_items(user, today),
+    ]
+
+
+def _transfer_items(user) -> list[InboxItem]:
+    """Letters and cases other units transferred to the user's units, not yet acknowledged (cases/transfers)."""
+    if unit_scope(user, Action.CHANGE).is_empty:
+        return []
+    waiting = transfers_inbox(user).filter(status=TransferStatus.SENT).count()
+    return [
+        InboxItem(
+            "transfers_to_acknowledge", str(_("Transfers to acknowledge")), waiting, reverse("cases:transfer_inbox")
+        )
+    ]

@@ -512,3 +512,14 @@ def sweep_plan_deadlines(*, today: date) -> int:
                 for pk in sorted(officials.get(dossier.unit_id, ()))
             ]
     return _insert_new(notifications)
+
+
+def on_case_assigned(sender, *, case_id: int, handler_id: int, actor_id: int | None, **kwargs) -> None:
+    """Receiver of cases.signals.case_assigned."""
+    notify_case_assigned(case_id=case_id, handler_id=handler_id, actor_id=actor_id)
+
+
+def on_dossier_moved(sender, *, dossier_id: int, move: str, actor_id: int | None, **kwargs) -> None:
+    """Receiver of organizations.signals.dossier_moved: only the moves someone must act on are notified."""
+    if move in NOTIFIED_MOVES:
+        notify_dossier_moved(dossier_id=dossier_id, move=move, actor_id=actor_id)

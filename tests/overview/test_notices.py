@@ -492,3 +492,25 @@ def test_the_inbox_costs_the_same_queries_for_one_item_or_several(
         assert counts["cases_assigned"][0] == 4 and counts["dossiers_returned"][0] == 4
     else:
         assert counts["dossiers_to_review"][0] == 4
+
+
+def test_the_wards_inbox_counts_the_transfers_waiting_for_its_acknowledgement(
+    client, ward, other_ward, ward_official, other_ward_official
+):
+    from cases.transfers import transfer_acknowledge, transfer_letter
+    from overview.inbox import inbox
+    from tests.factories import LetterFactory, field
+
+    letter = LetterFactory(unit=other_ward, content="feedback", field=field(), is_processable=True)
+    transfer = transfer_letter(user=other_ward_official, letter=letter, reason="Thuộc thẩm quyền phường", to_unit=ward)
+    items = {item.name: item for item in inbox(user=ward_official, today=timezone.localdate())}
+    assert (items["transfers_to_acknowledge"].count, items["transfers_to_acknowledge"].url) == (
+        1,
+        reverse("cases:transfer_inbox"),
+    )
+    assert "transfers_to_acknowledge" not in {
+        i.name: i for i in inbox(user=other_ward_official, today=timezone.localdate()) if i.count
+    }
+    transfer_acknowledge(user=ward_official, transfer=transfer)
+    items = {item.name: item for item in inbox(user=ward_official, today=timezone.localdate())}
+    assert items["transfers_to_acknowledge"].count == 0
