@@ -2,12 +2,17 @@
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from cases import services as case_services
+from cases.models import CaseField, Transfer
+from cases.transfers import transfer_acknowledge, transfer_letter, transfer_register, transfer_return, transfer_urge
+from citizens.models import Citizen
 from core.text import fold
 from devtools import fake
 from devtools.demo_cases import ensure_cases_demo
@@ -125,7 +130,58 @@ def load_demo() -> list[DemoAccount]:
         )
     ensure_weak_demo()
     ensure_retention_hold(reviewer)
+    ensure_transfers(units)
     return DEMO_ACCOUNTS
+
+
+# (from, to, what the receiver did): one transfer in each state, so that both wards' inboxes and letter pages show
+# the flow between units.
+DEMO_TRANSFERS = [
+    ("ngocha", "badinh", "sent"),
+    ("ngocha", "badinh", "received"),
+    ("ngocha", "badinh", "registered"),
+    ("badinh", "ngocha", "returned"),
+    ("badinh", "ngocha", "urged"),
+]
+
+
+def ensure_transfers(units: dict[str, Unit]) -> None:
+    """Letters transferred between the two demo wards, one in each state (sent, received, registered, returned,
+    urged), through the real services. Runs once (skipped when there are transfers)."""
+    if Transfer.objects.exists():
+        return
+    officials = {key: User.objects.get(username=f"canbo.{key}") for key in ("badinh", "ngocha")}
+    field = CaseField.objects.order_by("position").first()
+    today = timezone.localdate()
+    for number, (origin, target, state) in enumerate(DEMO_TRANSFERS, start=1):
+        sender, receiver = officials[origin], officials[target]
+        letter = case_services.letter_receive(
+            user=sender,
+            unit=units[origin],
+            received_on=today - timedelta(days=3 + number),
+            channel="post",
+            is_anonymous=False,
+            sender=Citizen.objects.filter(unit=units[origin], is_anonymised=False).order_by("pk")[number],
+            summary=f"Phản ánh việc lấn chiếm vỉa hè tại tuyến phố thuộc địa bàn {units[target].name}",
+            content="feedback",
+            field=field,
+            is_processable=True,
+            within_competence=False,
+        )
+        transfer = transfer_letter(
+            user=sender, letter=letter, reason="Nội dung thuộc thẩm quyền của đơn vị nhận", to_unit=units[target]
+        )
+        if state in ("received", "registered"):
+            transfer_acknowledge(user=receiver, transfer=transfer)
+        if state == "registered":
+            transfer_register(user=receiver, transfer=transfer)
+        if state == "returned":
+            transfer_return(user=receiver, transfer=transfer, reason="Địa chỉ nêu trong đơn không thuộc địa bàn phường")
+        if state == "urged":
+            # Sent long enough ago to be urged: the transfer is dated back, as if made 12 days ago.
+            Transfer.objects.filter(pk=transfer.pk).update(sent_on=today - timedelta(days=12))
+            transfer.refresh_from_db()
+            transfer_urge(user=sender, transfer=transfer, note="Đề nghị đơn vị nhận sớm xác nhận và xử lý")
 
 
 def ward_staff(family: WardFamily, prefix: str, job_title: str, role: str) -> User:

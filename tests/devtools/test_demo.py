@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Case, CaseDesignation, Letter
+from cases.models import Case, CaseDesignation, Letter, Transfer, TransferUrge
 from cases.selectors import due_queryset, letter_due_queryset
+from cases.transfers import transfers_inbox
 from citizens.choices import SessionStatus
 from citizens.models import ReceptionSession
 from devtools.demo import load_demo
@@ -134,6 +135,9 @@ def test_the_demo_puts_each_record_on_the_unit_of_its_date_and_fills_every_queue
     assert CaseDesignation.objects.filter(case__unit__in=[ba_dinh.pk, *former], designated_by=reviewer).count() == 3
     assert RetentionHold.objects.filter(placed_by=reviewer).exists()
     assert past_period(RecordKind.ARCHIVED_LETTER, user=reviewer).exists()  # more past their period than held
+    # Transfers between the two demo wards in each state, so both inboxes have something in them.
+    assert set(Transfer.objects.values_list("status", flat=True)) == {"sent", "received", "registered", "returned"}
+    assert TransferUrge.objects.exists() and transfers_inbox(official).filter(status="sent").exists()
 
     # Safe to run again: nothing is added twice.
     counts = (ReceptionSession.objects.count(), Letter.objects.count(), Case.objects.count(), User.objects.count())
