@@ -5,3 +5,7 @@ from django.dispatch import Signal
 
 # A case got a handler: kwargs case_id, handler_id, actor_id.
 case_assigned = Signal()
+
+# A transfer between units moved: kwargs transfer_id, step ("sent", "received", "registered", "returned" or
+# "urged"), actor_id. Only transfers to a unit of the system are announced (an outside body has no inbox).
+transfer_moved = Signal()

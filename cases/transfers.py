@@ -35,6 +35,7 @@ from accounts.scoping import Principal, require_right
 from cases.choices import RESOLVED_STATUSES, Channel, LetterDisposition
 from cases.models import Case, Letter, Transfer, TransferStatus, TransferUrge
 from cases.services import case_transition, letter_dispose, letter_receive
+from cases.signals import transfer_moved
 from citizens.services import citizen_find_or_create
 from core.locking import lock
 from core.services import save_with_history
@@ -85,7 +86,19 @@ def _new_transfer(
         **record,
     )
     save_with_history(transfer, user=user)
+    _announce(transfer, "sent", user)
     return transfer
+
+
+def _announce(transfer: Transfer, step: str, user: User) -> None:
+    """Tell the features above (overview's notices) once the step has committed; an outside body has no inbox."""
+    if transfer.to_unit_id is None:
+        return
+    transfer_id, actor_id = transfer.pk, user.pk
+    transaction.on_commit(
+        lambda: transfer_moved.send(sender=Transfer, transfer_id=transfer_id, step=step, actor_id=actor_id),
+        robust=True,
+    )
 
 
 def _clean_text(reason: str, field: str, message: str) -> str:
@@ -158,6 +171,7 @@ def transfer_acknowledge(*, user: User, transfer: Transfer) -> Transfer:
     transfer = _receiver_step(user, transfer, (TransferStatus.SENT,))
     transfer.status, transfer.received_on, transfer.received_by = TransferStatus.RECEIVED, timezone.localdate(), user
     save_with_history(transfer, user=user)
+    _announce(transfer, "received", user)
     return transfer
 
 
@@ -209,6 +223,7 @@ def transfer_register(*, user: User, transfer: Transfer) -> Transfer:
     transfer.status, transfer.registered_letter = TransferStatus.REGISTERED, letter
     transfer.closed_on, transfer.closed_by = today, user
     save_with_history(transfer, user=user)
+    _announce(transfer, "registered", user)
     return transfer
 
 
@@ -222,6 +237,7 @@ def transfer_return(*, user: User, transfer: Transfer, reason: str) -> Transfer:
     transfer.status, transfer.return_reason = TransferStatus.RETURNED, reason
     transfer.closed_on, transfer.closed_by = timezone.localdate(), user
     save_with_history(transfer, user=user)
+    _announce(transfer, "returned", user)
     return transfer
 
 
@@ -261,6 +277,7 @@ def transfer_urge(*, user: User, transfer: Transfer, note: str = "") -> Transfer
         raise ValidationError(refusal)
     urge = TransferUrge(transfer=transfer, on=timezone.localdate(), note=note.strip(), user=user)
     save_with_history(urge, user=user)
+    _announce(transfer, "urged", user)
     return urge
 
 

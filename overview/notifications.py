@@ -22,7 +22,7 @@ from accounts.models import RoleAssignment, User
 from accounts.roles import ROLE_RIGHTS, Action
 from accounts.scoping import SYSTEM
 from cases.choices import OPEN_STATUSES, EventKind
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Transfer
 from citizens.selectors import duty_compliance
 from organizations.choices import DossierStatus, TaskStatus, UnitKind
 from organizations.models import DossierEvent, InspectionConclusion, PlanTask, Unit, WeakDossier
@@ -512,6 +512,43 @@ def sweep_plan_deadlines(*, today: date) -> int:
                 for pk in sorted(officials.get(dossier.unit_id, ()))
             ]
     return _insert_new(notifications)
+
+
+def notify_transfer(*, transfer_id: int, step: str, actor_id: int | None) -> int:
+    """After a transfer between units moves (cases.transfers): a transfer sent or urged is told to the receiving
+    unit's officials (CHANGE right, nearest unit up), with a link to the transfer in their inbox; a transfer
+    acknowledged, registered or returned to the sending unit's officials, with a link to their own letter or case.
+    Never to the person who made the step. Once per step (an urge: once per urge). The texts name records by kind
+    and number only: a denouncer's name never travels in a notice."""
+    transfer = Transfer.objects.select_related("from_unit", "to_unit", "letter", "case", "registered_letter").get(
+        pk=transfer_id
+    )
+    record = transfer.letter or transfer.case
+    assert record is not None and transfer.to_unit is not None  # a transfer carries one; only these are announced
+    to_receiver = step in ("sent", "urged")
+    unit = transfer.to_unit if to_receiver else transfer.from_unit
+    recipients = _nearest_holders({unit.pk}, {Action.CHANGE}).get(unit.pk, set()) - {actor_id}
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"record": str(record), "from": transfer.from_unit.name, "to": transfer.to_unit.name}
+        messages = {
+            "sent": _("{from} transferred {record} to your unit: {reason}").format(**names, reason=transfer.reason),
+            "urged": _("{from} urges your unit about {record}, transferred on {date}.").format(
+                **names, date=f"{transfer.sent_on:%d/%m/%Y}"
+            ),
+            "received": _("{to} acknowledged receipt of {record}.").format(**names),
+            "registered": _("{to} registered {record} in its register as letter {number}.").format(
+                **names, number=transfer.registered_letter.number if transfer.registered_letter else ""
+            ),
+            "returned": _("{to} returned {record}: {reason}").format(**names, reason=transfer.return_reason),
+        }
+    nth = transfer.urges.count() if step == "urged" else 0
+    url = reverse("cases:transfer_detail", args=[transfer.pk]) if to_receiver else record.get_absolute_url()
+    return _notify(recipients, key=f"transfer:{transfer.pk}:{step}:{nth}", message=messages[step], url=url)
+
+
+def on_transfer_moved(sender, *, transfer_id: int, step: str, actor_id: int | None, **kwargs) -> None:
+    """Receiver of cases.signals.transfer_moved."""
+    notify_transfer(transfer_id=transfer_id, step=step, actor_id=actor_id)
 
 
 def on_case_assigned(sender, *, case_id: int, handler_id: int, actor_id: int | None, **kwargs) -> None:

@@ -514,3 +514,75 @@ def test_the_wards_inbox_counts_the_transfers_waiting_for_its_acknowledgement(
     transfer_acknowledge(user=ward_official, transfer=transfer)
     items = {item.name: item for item in inbox(user=ward_official, today=timezone.localdate())}
     assert items["transfers_to_acknowledge"].count == 0
+
+
+def test_each_step_of_a_transfer_tells_the_other_unit_with_an_absolute_link(
+    ward, other_ward, ward_official, other_ward_official, district_reviewer, django_capture_on_commit_callbacks
+):
+    """Sent and urged: the receiving ward's officials, linked to the transfer in their inbox. Acknowledged,
+    registered, returned: the sending ward's officials, linked to their own letter. Never the actor, once a step."""
+    from datetime import timedelta
+
+    from cases.models import Transfer
+    from cases.transfers import transfer_acknowledge, transfer_letter, transfer_register, transfer_return, transfer_urge
+    from tests.factories import LetterFactory, field
+
+    sender_colleague = user_with_role(other_ward, Role.WARD_OFFICIAL)
+    give_emails(ward_official, sender_colleague)
+
+    def letter():
+        return LetterFactory(unit=other_ward, content="feedback", field=field(), is_processable=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = transfer_letter(user=other_ward_official, letter=letter(), reason="Thuộc địa bàn phường", to_unit=ward)
+    [notice] = notices(ward_official)
+    assert notice.message == gettext("{from} transferred {record} to your unit: {reason}").format(
+        **{"from": other_ward.name, "record": str(first.letter), "reason": "Thuộc địa bàn phường"}
+    )
+    assert notice.url == reverse("cases:transfer_detail", args=[first.pk])
+    assert f"{SITE}{notice.url}" in mail_to(ward_official)[0].body
+    assert notices(other_ward_official) == [] and notices(district_reviewer) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer_acknowledge(user=ward_official, transfer=first)
+        transfer_register(user=ward_official, transfer=Transfer.objects.get(pk=first.pk))
+    first.refresh_from_db()
+    told = [notice.message for notice in notices(sender_colleague)]
+    assert gettext("{to} acknowledged receipt of {record}.").format(to=ward.name, record=str(first.letter)) in told
+    assert (
+        gettext("{to} registered {record} in its register as letter {number}.").format(
+            to=ward.name, record=str(first.letter), number=first.registered_letter.number
+        )
+        in told
+    )
+    assert {notice.url for notice in notices(sender_colleague)} == {first.letter.get_absolute_url()}
+    assert all(f"{SITE}{first.letter.get_absolute_url()}" in sent.body for sent in mail_to(sender_colleague))
+    assert len(notices(other_ward_official)) == 2, "the one who sent it is told too, as one of the ward's officials"
+    assert notices(district_reviewer) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = transfer_letter(user=other_ward_official, letter=letter(), reason="Thuộc địa bàn phường", to_unit=ward)
+        transfer_return(user=ward_official, transfer=second, reason="Không thuộc địa bàn")
+    assert gettext("{to} returned {record}: {reason}").format(
+        to=ward.name, record=str(second.letter), reason="Không thuộc địa bàn"
+    ) in [notice.message for notice in notices(sender_colleague)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        third = transfer_letter(user=other_ward_official, letter=letter(), reason="Thuộc địa bàn phường", to_unit=ward)
+    Transfer.objects.filter(pk=third.pk).update(sent_on=timezone.localdate() - timedelta(days=11))
+    before = len(notices(ward_official))
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer_urge(user=other_ward_official, transfer=Transfer.objects.get(pk=third.pk), note="Đề nghị sớm xử lý")
+    urged = notices(ward_official)[before:]
+    assert [(notice.message, notice.url) for notice in urged] == [
+        (
+            gettext("{from} urges your unit about {record}, transferred on {date}.")
+            .format(
+                **{"from": other_ward.name, "record": str(third.letter), "date": third.sent_on.strftime("%d/%m/%Y")}
+            )
+            .replace(
+                third.sent_on.strftime("%d/%m/%Y"), (timezone.localdate() - timedelta(days=11)).strftime("%d/%m/%Y")
+            ),
+            reverse("cases:transfer_detail", args=[third.pk]),
+        )
+    ]
