@@ -230,13 +230,22 @@ def transfer_register(*, user: User, transfer: Transfer) -> Transfer:
 @transaction.atomic
 def transfer_return(*, user: User, transfer: Transfer, reason: str) -> Transfer:
     """The receiver returns the transfer (not its competence either, incomplete, sent by mistake): the reason is
-    required and shown to the sender, whose letter or case stays as it was for it to decide again."""
+    required and shown to the sender. A returned letter is the sender's to handle again: its handling as
+    "transferred" is undone (kept in its history, by the one who returned it), so it can be sent elsewhere,
+    guided or archived. A returned case keeps its status for now (its workflow has no move back from
+    "transferred")."""
     reason = _clean_text(reason, "reason", _("Give the reason for returning it."))
     transfer = _receiver_step(user, transfer, (TransferStatus.SENT, TransferStatus.RECEIVED))
     _acknowledge_today(transfer, user)
     transfer.status, transfer.return_reason = TransferStatus.RETURNED, reason
     transfer.closed_on, transfer.closed_by = timezone.localdate(), user
     save_with_history(transfer, user=user)
+    if transfer.letter_id is not None:
+        letter = lock(Letter.objects.get(pk=transfer.letter_id))
+        if letter.disposition == LetterDisposition.TRANSFERRED and not letter.case_id:
+            letter.disposition, letter.disposed_on, letter.competent_body = "", None, ""
+            letter._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+            letter.save(update_fields=["disposition", "disposed_on", "competent_body"])
     _announce(transfer, "returned", user)
     return transfer
 

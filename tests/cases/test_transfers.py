@@ -165,6 +165,15 @@ def test_b_returns_a_transfer_with_a_reason_and_a_sees_it(client, ward, ward_b, 
     # A returned transfer is not urged.
     with pytest.raises(ValidationError):
         transfers.transfer_urge(user=ward_official, transfer=transfer)
+    # The letter is the sender's to handle again (the undone handling kept in its history): sent elsewhere.
+    letter.refresh_from_db()
+    assert (letter.disposition, letter.disposed_on, letter.competent_body) == ("", None, "")
+    assert letter.history.filter(disposition="transferred").exists()
+    outside = transfers.transfer_letter(
+        user=ward_official, letter=letter, outside_body="Tòa án nhân dân", reason="Tranh chấp"
+    )
+    letter.refresh_from_db()
+    assert (letter.disposition, letter.competent_body, outside.status) == ("transferred", "Tòa án nhân dân", "sent")
 
 
 def test_urging_is_refused_before_the_time_and_recorded_after_it_with_its_own_clock(
