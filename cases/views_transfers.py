@@ -46,8 +46,11 @@ class TransferSendView(ScopedViewMixin, DetailView):
     scope_action = Action.CHANGE
     template_name = "cases/transfers/send.html"
 
-    def send(self, record, form) -> Transfer:
-        raise NotImplementedError
+    def send(self, record, form):
+        arguments = form.service_arguments()
+        if isinstance(record, Letter):
+            return transfers.transfer_letter(user=self.request.user, letter=record, **arguments)
+        return transfers.transfer_case(user=self.request.user, case=record, **arguments)
 
     def page(self, record, form):
         return render(self.request, self.template_name, {"record": record, "object": record, "form": form})
@@ -74,16 +77,10 @@ class LetterTransferView(TransferSendView):
     model = Letter
     queryset = Letter.objects.active().select_related("unit")
 
-    def send(self, record, form):
-        return transfers.transfer_letter(user=self.request.user, letter=record, **form.service_arguments())
-
 
 class CaseTransferView(TransferSendView):
     model = Case
     queryset = Case.objects.active().select_related("unit")
-
-    def send(self, record, form):
-        return transfers.transfer_case(user=self.request.user, case=record, **form.service_arguments())
 
 
 RECEIVER_RELATED = ("from_unit", "to_unit", "letter__sender", "letter__case", "case__complainant", "registered_letter")
